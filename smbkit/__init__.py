@@ -1,0 +1,88 @@
+"""smbkit: a decision workbook for small and medium businesses.
+
+The notebooks call these names; every one is documented in its module.
+"""
+
+from . import privacy
+from .data import (
+    Company,
+    InputError,
+    Problem,
+    Settings,
+    data_dictionary,
+    input_status,
+    input_status_takeaway,
+    load_company,
+    sample_dir,
+    write_templates,
+)
+from .show import Page
+from .workforce import (
+    absence_rate,
+    absence_takeaway,
+    company_summary,
+    coverage_takeaway,
+    current_employees,
+    data_quality,
+    data_quality_takeaway,
+    decisions_takeaway,
+    headcount,
+    headcount_takeaway,
+    org_summary,
+    representation,
+    representation_takeaway,
+    single_points_of_failure,
+    skill_coverage,
+    skills_matrix,
+    skills_matrix_takeaway,
+    span_of_control,
+    span_takeaway,
+    tenure,
+    tenure_bands,
+    tenure_takeaway,
+    turnover,
+    turnover_takeaway,
+    workforce_decisions,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Company",
+    "InputError",
+    "Page",
+    "Problem",
+    "Settings",
+    "absence_rate",
+    "absence_takeaway",
+    "company_summary",
+    "coverage_takeaway",
+    "current_employees",
+    "data_dictionary",
+    "data_quality",
+    "data_quality_takeaway",
+    "decisions_takeaway",
+    "headcount",
+    "headcount_takeaway",
+    "input_status",
+    "input_status_takeaway",
+    "load_company",
+    "org_summary",
+    "privacy",
+    "representation",
+    "representation_takeaway",
+    "sample_dir",
+    "single_points_of_failure",
+    "skill_coverage",
+    "skills_matrix",
+    "skills_matrix_takeaway",
+    "span_of_control",
+    "span_takeaway",
+    "tenure",
+    "tenure_bands",
+    "tenure_takeaway",
+    "turnover",
+    "turnover_takeaway",
+    "workforce_decisions",
+    "write_templates",
+]

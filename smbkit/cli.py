@@ -1,0 +1,128 @@
+"""The ``smbkit`` command: init, validate, run.
+
+Exit status: 0 success; 1 a notebook failed (named, with its cell; what ran is kept); 2 the
+input or the command line is wrong (one message per problem, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import yaml
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own exit status for usage errors is 2 as well
+        self.print_usage(sys.stderr)
+        print(f"smbkit: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_INVALID)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="smbkit", description="A decision workbook for small and medium businesses.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    s = sub.add_parser("init", help="write blank input templates and a guide into a new folder")
+    s.add_argument("folder")
+    s = sub.add_parser("validate", help="check a company folder against the input contract")
+    s.add_argument("folder")
+    s = sub.add_parser("run", help="run the notebooks on a company folder and write the report")
+    s.add_argument("--data", required=True, help="the company folder (never modified)")
+    s.add_argument("--out", required=True, help="the output folder (created)")
+    s.add_argument("--notebooks", help="which notebooks, e.g. 01,03 (default: all)")
+    s.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
+                   help="set a notebook parameter, e.g. -p scenario=growth (repeatable)")
+    s.add_argument("--workers", type=int, help="notebooks run at once (default: all)")
+    return p
+
+
+def _parse_parameters(items: list[str]) -> dict:
+    params = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip().isidentifier():
+            raise ValueError(f"parameter {item!r} is not NAME=VALUE (e.g. -p scenario=growth)")
+        try:
+            params[name.strip()] = yaml.safe_load(value) if value.strip() else ""
+        except yaml.YAMLError:
+            params[name.strip()] = value
+    return params
+
+
+def main(argv=None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("smbkit: stopped by the user", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _init(args) -> int:
+    from .data import write_templates
+
+    try:
+        written = write_templates(args.folder)
+    except FileExistsError as e:
+        print(f"smbkit init: {e}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"Wrote {len(written)} files into {args.folder}. Fill in company.yaml and employees.csv first; "
+          f"read README.md there, then run: smbkit validate {args.folder}")
+    return EXIT_OK
+
+
+def _validate(args) -> int:
+    from .data import InputError, load_company
+
+    try:
+        company = load_company(args.folder)
+    except InputError as e:
+        _print_input_error(e)
+        return EXIT_INVALID
+    files = ", ".join(company.sources.values())
+    print(f"{args.folder}: OK. {company.settings.name}, analysis date {company.settings.as_of.date()}; read {files}.")
+    return EXIT_OK
+
+
+def _print_input_error(e) -> None:
+    print(str(e), file=sys.stderr)
+    print("Nothing was changed. Fix the files and run the command again.", file=sys.stderr)
+
+
+def _run(args) -> int:
+    from .data import InputError
+    from .report import UsageError, run, select_notebooks
+
+    try:
+        params = _parse_parameters(args.parameter)
+        names = select_notebooks(args.notebooks)
+        if args.workers is not None and args.workers < 1:
+            raise UsageError(f"--workers must be at least 1; got: {args.workers!r}")
+        result = run(args.data, args.out, notebooks=names, parameters=params, workers=args.workers,
+                     progress=sys.stderr.isatty())
+    except InputError as e:
+        _print_input_error(e)
+        return EXIT_INVALID
+    except (UsageError, ValueError) as e:
+        print(f"smbkit run: {e}", file=sys.stderr)
+        return EXIT_INVALID
+    out = Path(args.out)
+    for r in result.notebooks:
+        if not r.ok:
+            where = f" at cell {r.failed_cell}" if r.failed_cell else ""
+            print(f"smbkit run: notebook {r.name} failed{where}: {r.error}. What it ran is kept in {r.output}.", file=sys.stderr)
+    done = sum(r.ok for r in result.notebooks)
+    print(f"{done} of {len(result.notebooks)} notebooks ran; report: {out / 'report.html'}; "
+          f"{len(result.tables)} tables in {out / 'tables'} and {out / 'tables.xlsx'}.")
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+_COMMANDS = {"init": _init, "validate": _validate, "run": _run}
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,399 @@
+"""Running the notebooks and writing the report: the output contract of `smbkit run`.
+
+``OUT/notebooks/NN_name.ipynb``  every executed notebook (kept, up to the failing cell, on failure)
+``OUT/report.html``              one self-contained page, no code, nothing loaded from the network
+``OUT/tables/NN_name__key.csv``  every table a notebook showed, and ``OUT/tables.xlsx`` with them all
+``OUT/logs/NN_name.kernel.log``  what each notebook's kernel process said (for diagnosing failures)
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import os
+import re
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .data import Company, load_company
+
+__all__ = ["NOTEBOOKS", "NotebookResult", "RunResult", "UsageError", "notebooks_dir", "run", "write_report", "write_workbook"]
+
+NOTEBOOKS = ("01_assess_workforce", "02_define_goals", "03_find_gaps", "04_plan_automation", "05_measure_belonging")
+# A kernel that dies while starting (most often two kernels racing for the same port when
+# notebooks start in parallel, papermill issue #711) is started again this many times.
+KERNEL_START_ATTEMPTS = 3
+_WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+
+
+class UsageError(ValueError):
+    """The command was asked for something it cannot do (bad folders, unknown notebook or parameter)."""
+
+
+@dataclass
+class NotebookResult:
+    """How one notebook's run ended."""
+
+    name: str
+    ok: bool
+    seconds: float
+    output: Path
+    failed_cell: int | None = None  # 1-based position among the notebook's cells
+    error: str = ""
+
+
+@dataclass
+class RunResult:
+    """Everything one `run` produced."""
+
+    out_dir: Path
+    notebooks: list[NotebookResult]
+    report: Path | None = None
+    workbook: Path | None = None
+    tables: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(n.ok for n in self.notebooks)
+
+
+def notebooks_dir() -> Path:
+    """Folder of the shipped notebooks (inside the installed package, or the source checkout)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "notebooks", here.parent / "notebooks"):
+        if (candidate / f"{NOTEBOOKS[0]}.ipynb").exists():
+            return candidate
+    raise FileNotFoundError("the smbkit notebooks are not installed; reinstall smbkit")
+
+
+def select_notebooks(spec: str | None) -> list[str]:
+    """``"01,03"`` -> the names of notebooks 01 and 03; ``None`` -> all five."""
+    if not spec:
+        return list(NOTEBOOKS)
+    chosen = []
+    for part in spec.split(","):
+        part = part.strip()
+        match = [n for n in NOTEBOOKS if n == part or n.split("_")[0] == part.zfill(2)]
+        if not match:
+            raise UsageError(f"unknown notebook {part!r}; choose from {', '.join(n.split('_')[0] for n in NOTEBOOKS)}")
+        chosen += [m for m in match if m not in chosen]
+    return chosen
+
+
+def check_folders(data_dir: Path, out_dir: Path):
+    """Refuse an output folder that holds the input, or lies inside it."""
+    if out_dir == data_dir or data_dir.is_relative_to(out_dir):
+        raise UsageError(f"the output folder {out_dir} contains the input folder {data_dir}; choose an output folder outside it")
+    if out_dir.is_relative_to(data_dir):
+        raise UsageError(f"the output folder {out_dir} is inside the input folder {data_dir}; "
+                         "smbkit never writes into the input, so choose an output folder outside it")
+
+
+def _parameters_of(path: Path) -> set[str]:
+    import papermill
+
+    return set(papermill.inspect_notebook(str(path)).keys())
+
+
+def run(data_dir, out_dir, *, notebooks: list[str] | None = None, parameters: dict | None = None,
+        workers: int | None = None, progress: bool = False) -> RunResult:
+    """Validate a company folder, execute the notebooks in parallel and write the report.
+
+    Parameters
+    ----------
+    data_dir, out_dir : str or Path
+        The company folder (read only) and the output folder (created).
+    notebooks : list of str, optional
+        Names from `NOTEBOOKS`; by default all.
+    parameters : dict, optional
+        Extra notebook parameters; each must be declared by at least one chosen notebook and is
+        passed only to the notebooks that declare it.
+    workers : int, optional
+        Notebooks run at once (threads, each with its own kernel); default: all of them.
+    progress : bool, default=False
+        Show a progress bar on stderr.
+
+    Raises
+    ------
+    InputError
+        The company folder breaks the input contract (nothing is executed).
+    UsageError
+        Folders that overlap, unknown notebooks or parameters.
+    """
+    data_dir = Path(data_dir).resolve()
+    out_dir = Path(out_dir).resolve()
+    check_folders(data_dir, out_dir)
+    company = load_company(data_dir)
+    names = list(notebooks or NOTEBOOKS)
+    source = notebooks_dir()
+    declared = {n: _parameters_of(source / f"{n}.ipynb") for n in names}
+    extra = dict(parameters or {})
+    unknown = [k for k in extra if not any(k in d for d in declared.values())]
+    if unknown:
+        allowed = sorted(set().union(*declared.values()) - {"data_dir", "out_dir"})
+        raise UsageError(f"unknown parameter {unknown[0]!r}; the chosen notebooks take: {', '.join(allowed)}")
+    (out_dir / "notebooks").mkdir(parents=True, exist_ok=True)
+    tables_dir = out_dir / "tables"
+    tables_dir.mkdir(exist_ok=True)
+    for n in names:  # results of an earlier run of the same notebook must not linger
+        for old in tables_dir.glob(f"{n}__*.csv"):
+            old.unlink()
+
+    jobs = {}
+    for n in names:
+        params = {"data_dir": str(data_dir), "out_dir": str(out_dir)}
+        params |= {k: v for k, v in extra.items() if k in declared[n]}
+        jobs[n] = params
+    results: dict[str, NotebookResult] = {}
+    bar = _progress(len(names), progress)
+    with ThreadPoolExecutor(max_workers=max(1, min(workers or len(names), len(names)))) as pool:
+        futures = {pool.submit(_execute, source / f"{n}.ipynb", out_dir / "notebooks" / f"{n}.ipynb", p): n for n, p in jobs.items()}
+        for fut in as_completed(futures):
+            res = fut.result()
+            results[res.name] = res
+            if bar is not None:
+                bar.set_postfix_str(f"{res.name} {'done' if res.ok else 'FAILED'}")
+                bar.update(1)
+    if bar is not None:
+        bar.close()
+    ordered = [results[n] for n in names]
+    result = RunResult(out_dir, ordered)
+    result.tables = sorted(tables_dir.glob("*.csv"))
+    result.workbook = write_workbook(result.tables, out_dir / "tables.xlsx")
+    result.report = write_report([r.output for r in ordered if r.output.exists()], out_dir / "report.html", company)
+    return result
+
+
+def _progress(total: int, enabled: bool):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="notebooks", unit="nb", file=sys.stderr)
+
+
+def _kernel_manager_class(log_path: Path):
+    """A kernel manager that starts the kernel with this very Python, whatever kernelspecs say.
+
+    The kernel process's own messages (start-up warnings, shutdown notices; never notebook output)
+    go to ``log_path`` instead of the terminal.
+
+    On POSIX systems the kernel talks over Unix sockets in a private temporary folder instead of
+    TCP ports, so kernels started in parallel cannot race for the same port (the known papermill
+    problem); elsewhere TCP is kept and a failed start is retried by `_execute`.
+    """
+    import tempfile
+
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import AsyncKernelManager
+
+    class HereKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            if os.name == "posix":
+                self._ipc_dir = tempfile.TemporaryDirectory(prefix="smbkit-kernel-")
+                self.transport = "ipc"
+                self.ip = os.path.join(self._ipc_dir.name, "kernel")
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            log_path.parent.mkdir(parents=True, exist_ok=True)
+            with open(log_path, "ab") as log:
+                kw["stderr"] = log
+                kw["stdout"] = log
+                return await super()._async_launch_kernel(kernel_cmd, **kw)
+
+        @property
+        def kernel_spec(self):
+            return KernelSpec(argv=[sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                              display_name="Python 3 (smbkit)", language="python",
+                              env={"PYDEVD_DISABLE_FILE_VALIDATION": "1"})
+
+    return HereKernelManager
+
+
+def _execute(source: Path, target: Path, params: dict) -> NotebookResult:
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    name = source.stem
+    start = time.perf_counter()
+    last_error: Exception | None = None
+    for attempt in range(KERNEL_START_ATTEMPTS):
+        try:
+            papermill.execute_notebook(str(source), str(target), parameters=params, kernel_name="python3",
+                                       progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                                       kernel_manager_class=_kernel_manager_class(target.parent.parent / "logs" / f"{name}.kernel.log"))
+            return NotebookResult(name, True, time.perf_counter() - start, target)
+        except PapermillExecutionError as e:
+            cell = _failed_cell(target)
+            return NotebookResult(name, False, time.perf_counter() - start, target, cell, f"{e.ename}: {e.evalue}")
+        except Exception as e:  # the kernel did not start; try again (ports, slow machine)
+            last_error = e
+            if _any_cell_ran(target):
+                break
+            time.sleep(0.5 * (attempt + 1))
+    return NotebookResult(name, False, time.perf_counter() - start, target, None,
+                          f"the notebook could not run: {type(last_error).__name__}: {last_error}")
+
+
+def _read_nb(path: Path):
+    import nbformat
+
+    return nbformat.read(str(path), as_version=4)
+
+
+def _any_cell_ran(path: Path) -> bool:
+    if not path.exists():
+        return False
+    try:
+        return any(c.get("execution_count") for c in _read_nb(path).cells if c.cell_type == "code")
+    except Exception:
+        return False
+
+
+def _failed_cell(path: Path) -> int | None:
+    try:
+        nb = _read_nb(path)
+    except Exception:
+        return None
+    for i, c in enumerate(nb.cells, start=1):
+        if c.cell_type == "code" and any(o.get("output_type") == "error" for o in c.get("outputs", [])):
+            return i
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Workbook
+# ---------------------------------------------------------------------------------------------
+
+
+def write_workbook(tables: list[Path], target: Path) -> Path:
+    """All table CSVs as sheets of one workbook; sheet names are the table names, cut to Excel's 31 characters."""
+    used: set[str] = set()
+    with pd.ExcelWriter(target, engine="openpyxl") as xw:
+        index = []
+        for path in tables:
+            frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+            sheet = _sheet_name(path.stem, used)
+            frame.to_excel(xw, sheet_name=sheet, index=False)
+            ws = xw.sheets[sheet]
+            for col_cells in ws.columns:
+                width = max(len(str(c.value)) if c.value is not None else 0 for c in col_cells)
+                ws.column_dimensions[col_cells[0].column_letter].width = min(60, max(10, width + 2))
+            ws.freeze_panes = "A2"
+            index.append((sheet, path.name, len(frame)))
+        contents = pd.DataFrame(index, columns=["sheet", "file", "rows"])
+        contents.to_excel(xw, sheet_name="contents", index=False)
+    return target
+
+
+def _sheet_name(stem: str, used: set[str]) -> str:
+    nb, _, key = stem.partition("__")
+    base = f"{nb[:2]}_{key}"[:31]
+    name, k = base, 2
+    while name.lower() in used:
+        suffix = f"~{k}"
+        name = base[: 31 - len(suffix)] + suffix
+        k += 1
+    used.add(name.lower())
+    return name
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+# ---------------------------------------------------------------------------------------------
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2733;line-height:1.5;background:#fafafa}
+header.page{background:#0b3d5c;color:#fff;padding:1rem 2rem}
+header.page h1{margin:0;font-size:1.5rem} header.page p{margin:.2rem 0 0}
+nav{position:sticky;top:0;background:#fff;border-bottom:1px solid #ddd;padding:.5rem 2rem;z-index:2}
+nav a{margin-right:1.2rem;color:#0b3d5c;text-decoration:none;font-weight:600}
+main{max-width:1000px;margin:0 auto;padding:1rem 2rem 4rem}
+section.notebook{background:#fff;border:1px solid #e3e3e3;border-radius:6px;padding:1rem 2rem;margin:1.5rem 0}
+section.failed{border-color:#D55E00}
+.run-note{background:#fff4e5;border-left:4px solid #D55E00;padding:.5rem 1rem}
+img{max-width:100%;height:auto}
+table.smbkit-table{border-collapse:collapse;font-size:.9rem;margin:.5rem 0 1rem}
+table.smbkit-table th{background:#eef3f7;text-align:left;padding:.3rem .6rem;border-bottom:2px solid #c9d6e0}
+table.smbkit-table td{padding:.25rem .6rem;border-bottom:1px solid #eee}
+td.smbkit-hidden{color:#666;font-style:italic;background:repeating-linear-gradient(45deg,#f4f4f4,#f4f4f4 4px,#fff 4px,#fff 8px)}
+.smbkit-caption{font-weight:600;margin-bottom:0}
+pre{white-space:pre-wrap}
+footer{color:#666;font-size:.85rem;text-align:center;padding:1rem}
+@media print{nav{display:none} section.notebook{border:none;page-break-before:always} body{background:#fff}}
+"""
+
+
+def _clean(nb):
+    """Drop what an owner should not see in a report: code, warnings on stderr, live widgets."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        outputs = []
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "stream" and o.get("name") == "stderr":
+                continue
+            data = o.get("data")
+            if data is not None and _WIDGET_MIME in data:
+                continue  # an interactive control means nothing on a static page
+            outputs.append(o)
+        cell["outputs"] = outputs
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
+def _body(nb) -> str:
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, anchor_link_text="")
+    body, _ = exporter.from_notebook_node(_clean(nb))
+    return body
+
+
+def _title(nb, fallback: str) -> str:
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            m = re.search(r"^#\s+(.+)$", cell.source, re.M)
+            if m:
+                return m.group(1).strip()
+    return fallback
+
+
+def write_report(notebooks: list[Path], target: Path, company: Company) -> Path:
+    """Write one self-contained HTML page from executed notebooks (no code, images embedded, no network)."""
+    s = company.settings
+    sections, links = [], []
+    for path in notebooks:
+        nb = _read_nb(path)
+        anchor = path.stem
+        title = _title(nb, path.stem)
+        errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        note = ""
+        if errors:
+            note = (f"<p class='run-note'>This notebook stopped with an error ({html.escape(errors[0].get('ename', ''))}); "
+                    "what it showed before the error is below.</p>")
+        sections.append(f"<section class='notebook{' failed' if errors else ''}' id='{anchor}'>{note}{_body(nb)}</section>")
+        links.append(f"<a href='#{anchor}'>{html.escape(title)}</a>")
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(s.name)}: smbkit report, {s.as_of.date()}</title>
+<style>{_CSS}</style></head>
+<body>
+<header class="page"><h1>{html.escape(s.name)}</h1><p>Workforce report for the analysis date {s.as_of.date()}. Groups smaller than {s.min_group_size} people are hidden.</p></header>
+<nav>{''.join(links)}</nav>
+<main>
+{''.join(sections)}
+</main>
+<footer>{html.escape(s.name)} · analysis date {s.as_of.date()} · made with smbkit</footer>
+</body></html>
+"""
+    target.write_text(page, encoding="utf-8")
+    return target

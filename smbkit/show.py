@@ -1,0 +1,141 @@
+"""Showing results in a notebook and saving every shown table for the report.
+
+A notebook makes one `Page` and shows its tables through it, so that the same table the owner
+sees is the one written to ``out_dir/tables/NN_name__table.csv``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .data import Company
+
+__all__ = ["Page", "safe_for_spreadsheet", "FORMULA_PREFIXES"]
+
+# A cell starting with one of these is run as a formula by Excel, LibreOffice and Google Sheets
+# (OWASP "CSV injection"); smbkit prefixes such text with an apostrophe.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_KEY_RE = re.compile(r"^[a-z0-9_]+$")
+
+
+def safe_for_spreadsheet(table: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``table`` whose text cells cannot be run as spreadsheet formulas."""
+    out = table.copy()
+    for c in out.columns:
+        if out[c].dtype == "str" or out[c].dtype == object:
+            out[c] = out[c].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
+    return out
+
+
+class Page:
+    """The output side of one notebook.
+
+    Parameters
+    ----------
+    notebook : str
+        The notebook's name, e.g. ``"01_assess_workforce"``; prefixes the table files.
+    out_dir : str or Path, optional
+        Where `smbkit run` collects results. Without it tables are shown but not saved.
+    company : Company, optional
+        Used for the minimum group size shown next to hidden cells.
+    """
+
+    def __init__(self, notebook: str, out_dir=None, company: Company | None = None):
+        self.notebook = notebook
+        self.company = company
+        self.tables_dir = Path(out_dir) / "tables" if out_dir else None
+        self.saved: list[Path] = []
+
+    def table(self, table: pd.DataFrame, key: str, *, caption: str | None = None, index: bool = False):
+        """Show ``table`` and save it as ``NN_name__key.csv``; hidden rows are marked, not blank."""
+        if not _KEY_RE.match(key):
+            raise ValueError(f"table key must be lower-case letters, digits and _; got: {key!r}")
+        if self.tables_dir is not None:
+            self.tables_dir.mkdir(parents=True, exist_ok=True)
+            path = self.tables_dir / f"{self.notebook}__{key}.csv"
+            data = table.reset_index() if index else table
+            safe_for_spreadsheet(data).to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
+            self.saved.append(path)
+        _display(_HtmlTable(table, caption, index=index, min_size=self.company.settings.min_group_size if self.company else None))
+
+    def chart(self, ax):
+        """Show a chart now (so it stays next to its sentence) and free its memory."""
+        import matplotlib.pyplot as plt
+
+        fig = ax.figure
+        _display(fig)
+        plt.close(fig)
+
+    def say(self, text: str):
+        """Show a sentence or paragraph (Markdown) computed from the data."""
+        from IPython.display import Markdown
+
+        _display(Markdown(text))
+
+    def needs(self, company: Company, *names: str) -> bool:
+        """True when the company has every named file; otherwise say in plain words what is skipped."""
+        missing = [n for n in names if not company.has(n)]
+        if missing:
+            files = ", ".join(f"{n}.csv" for n in missing)
+            self.say(f"**Skipped:** this section needs {files}, which {'is' if len(missing) == 1 else 'are'} not in "
+                     f"the company folder (or empty). Fill in the template from `smbkit init` to switch it on.")
+            return False
+        return True
+
+
+def _display(obj):
+    from IPython.display import display
+
+    display(obj)
+
+
+class _HtmlTable:
+    """A table rendered for owners: readable numbers, hidden cells labelled as hidden."""
+
+    def __init__(self, table: pd.DataFrame, caption, *, index: bool, min_size: int | None):
+        self.table, self.caption, self.index, self.min_size = table, caption, index, min_size
+
+    def _formatted(self) -> pd.DataFrame:
+        t = self.table.reset_index() if self.index else self.table.copy()
+        hidden = t.pop("hidden") if "hidden" in t.columns else pd.Series(False, index=t.index)
+        note = f"hidden (fewer than {self.min_size})" if self.min_size else "hidden"
+        out = pd.DataFrame(index=t.index)
+        for c in t.columns:
+            col = t[c]
+            if pd.api.types.is_bool_dtype(col):
+                text = col.map({True: "yes", False: "no"}).astype("object")
+            elif pd.api.types.is_numeric_dtype(col):
+                text = col.map(_fmt_number)
+            elif pd.api.types.is_datetime64_any_dtype(col):
+                text = col.dt.strftime("%Y-%m-%d").fillna("")
+            else:
+                text = col.astype("object").where(col.notna(), "")
+            text = text.astype("object")
+            text[hidden.to_numpy(dtype=bool) & col.isna().to_numpy()] = note
+            out[str(c).replace("_", " ")] = text
+        return out
+
+    def _repr_html_(self):
+        body = self._formatted().to_html(index=False, escape=True, classes="smbkit-table", border=0)
+        body = body.replace("<td>hidden", '<td class="smbkit-hidden">hidden')
+        cap = f"<p class='smbkit-caption'>{html.escape(self.caption)}</p>" if self.caption else ""
+        return cap + body
+
+    def __repr__(self):
+        return self._formatted().to_string(index=False)
+
+
+def _fmt_number(v) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+        return ""
+    v = float(v)
+    if v.is_integer():
+        return f"{v:,.0f}"
+    if abs(v) >= 100:
+        return f"{v:,.0f}"
+    return f"{v:,.1f}" if abs(v) >= 10 else f"{v:,.2f}"
