@@ -1,4 +1,4 @@
-"""The ``smbkit`` command: init, validate, run.
+"""The ``smbkit`` command: init, dictionary, validate, run.
 
 Exit status: 0 success; 1 a notebook failed (named, with its cell; what ran is kept); 2 the
 input or the command line is wrong (one message per problem, never a traceback).
@@ -29,6 +29,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     s = sub.add_parser("init", help="write blank input templates and a guide into a new folder")
     s.add_argument("folder")
+    sub.add_parser("dictionary", help="print the data dictionary (every input file and column) as Markdown")
     s = sub.add_parser("validate", help="check a company folder against the input contract")
     s.add_argument("folder")
     s = sub.add_parser("run", help="run the notebooks on a company folder and write the report")
@@ -73,6 +74,13 @@ def _init(args) -> int:
         return EXIT_INVALID
     print(f"Wrote {len(written)} files into {args.folder}. Fill in company.yaml and employees.csv first; "
           f"read README.md there, then run: smbkit validate {args.folder}")
+    return EXIT_OK
+
+
+def _dictionary(args) -> int:
+    from .data import data_dictionary_markdown
+
+    sys.stdout.write(data_dictionary_markdown())
     return EXIT_OK
 
 
@@ -122,7 +130,7 @@ def _run(args) -> int:
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
-_COMMANDS = {"init": _init, "validate": _validate, "run": _run}
+_COMMANDS = {"init": _init, "dictionary": _dictionary, "validate": _validate, "run": _run}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -165,6 +165,9 @@ def load_company(path) -> Company:
         typed = v.type_table(spec, table, out, extra_columns=extra)
         if typed is not None:
             tables[name] = typed
+    if "employees" in tables and tables["employees"].empty:
+        out.add(raw["employees"].source, 2, None, "no people (only a header row)",
+                "one row per person employed now or in the last 3 years", kind="empty")
     problems_before_links = list(out.problems)
     if not problems_before_links and "name" in settings_raw:
         settings = Settings(**settings_raw)
@@ -418,7 +421,7 @@ def data_dictionary_markdown() -> str:
     """The data dictionary as Markdown (what docs/data-dictionary.md holds)."""
     out = ["# smbkit data dictionary", "",
            "Generated from `smbkit/_schema.py`, the same specs the validator uses. "
-           "Regenerate with `python -m smbkit.data`.", "",
+           "Regenerate with `smbkit dictionary > docs/data-dictionary.md`.", "",
            "Only company.yaml and employees.csv are required. Files may be .csv (UTF-8) or .xlsx; "
            "dates are YYYY-MM-DD and months YYYY-MM. Unknown extra columns are kept and ignored.", "",
            "## company.yaml", "", "| key | allowed | meaning |", "|---|---|---|"]
@@ -436,9 +439,3 @@ def data_dictionary_markdown() -> str:
         if spec.extra_note:
             out += ["", spec.extra_note]
     return "\n".join(out) + "\n"
-
-
-if __name__ == "__main__":  # regenerate the shipped dictionary
-    target = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
-    target.write_text(data_dictionary_markdown(), encoding="utf-8")
-    print(f"wrote {target}")

@@ -64,7 +64,7 @@ def suppress(table: pd.DataFrame, *, count: str, by: list[str], min_size: int, w
         raise ValueError(f"count column {count!r} is not in the table; columns: {list(table.columns)}")
     out = table.copy()
     hidden = pd.Series(False, index=out.index)
-    groups = [out.index] if not within else [idx for _, idx in out.groupby(within, sort=False, dropna=False).groups.items()]
+    groups = [out.index] if not within else [out.index[pos] for pos in out.groupby(within, sort=False, dropna=False).indices.values()]
     for idx in groups:
         n = out.loc[idx, count].fillna(0)
         hide = n < min_size

@@ -103,14 +103,14 @@ class _HtmlTable:
     def _formatted(self) -> pd.DataFrame:
         t = self.table.reset_index() if self.index else self.table.copy()
         hidden = t.pop("hidden") if "hidden" in t.columns else pd.Series(False, index=t.index)
-        note = f"hidden (fewer than {self.min_size})" if self.min_size else "hidden"
+        note = "hidden"
         out = pd.DataFrame(index=t.index)
         for c in t.columns:
             col = t[c]
             if pd.api.types.is_bool_dtype(col):
                 text = col.map({True: "yes", False: "no"}).astype("object")
             elif pd.api.types.is_numeric_dtype(col):
-                text = col.map(_fmt_number)
+                text = _fmt_numbers(col)
             elif pd.api.types.is_datetime64_any_dtype(col):
                 text = col.dt.strftime("%Y-%m-%d").fillna("")
             else:
@@ -124,18 +124,29 @@ class _HtmlTable:
         body = self._formatted().to_html(index=False, escape=True, classes="smbkit-table", border=0)
         body = body.replace("<td>hidden", '<td class="smbkit-hidden">hidden')
         cap = f"<p class='smbkit-caption'>{html.escape(self.caption)}</p>" if self.caption else ""
-        return cap + body
+        return cap + body + (f"<p class='smbkit-note'>{html.escape(self._hidden_note())}</p>" if self._any_hidden() else "")
+
+    def _any_hidden(self) -> bool:
+        return "hidden" in self.table.columns and bool(self.table["hidden"].any())
+
+    def _hidden_note(self) -> str:
+        size = f"{self.min_size} people" if self.min_size else "the minimum group size"
+        return (f"Hidden: groups smaller than {size}, and groups hidden with them so that a small group "
+                "cannot be worked out by subtraction from the total.")
 
     def __repr__(self):
-        return self._formatted().to_string(index=False)
+        text = self._formatted().to_string(index=False)
+        return text + ("\n" + self._hidden_note() if self._any_hidden() else "")
 
 
-def _fmt_number(v) -> str:
-    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
-        return ""
-    v = float(v)
-    if v.is_integer():
-        return f"{v:,.0f}"
-    if abs(v) >= 100:
-        return f"{v:,.0f}"
-    return f"{v:,.1f}" if abs(v) >= 10 else f"{v:,.2f}"
+def _fmt_numbers(col: pd.Series) -> pd.Series:
+    """One number format per column: whole numbers plain, others with the decimals their size needs."""
+    values = pd.to_numeric(col, errors="coerce").astype("float64")
+    finite = values.dropna()
+    if finite.empty or (finite == finite.round()).all() or finite.abs().max() >= 1000:
+        digits = 0
+    elif finite.abs().max() >= 10:
+        digits = 1
+    else:
+        digits = 2
+    return values.map(lambda v: "" if np.isnan(v) else f"{v:,.{digits}f}").astype("object")

@@ -1,0 +1,73 @@
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from smbkit import privacy
+
+
+def _table(counts, within=None):
+    t = pd.DataFrame({"group": [f"g{i}" for i in range(len(counts))], "n": counts, "score": [float(c) * 1.5 for c in counts]})
+    if within is not None:
+        t["wave"] = within
+    return t
+
+
+def test_suppress_hides_small_groups_and_their_complement():
+    out = privacy.suppress(_table([10, 4, 6, 20]), count="n", by=["group"], min_size=5)
+    assert out["hidden"].tolist() == [False, True, True, False]
+    assert out.loc[1, "score"] is pd.NA or pd.isna(out.loc[1, "score"])
+    assert out.loc[0, "n"] == 10  # visible rows keep their values
+    assert out["group"].tolist() == ["g0", "g1", "g2", "g3"]  # labels stay
+
+
+def test_suppress_keeps_hiding_until_the_hidden_total_is_safe():
+    # 1 and 2 are both under 5 and together only 3: the next smallest (6) must go too
+    out = privacy.suppress(_table([1, 2, 6, 9]), count="n", by=["group"], min_size=5)
+    assert out["hidden"].tolist() == [True, True, True, False]
+
+
+def test_suppress_hides_nothing_when_every_group_is_large():
+    out = privacy.suppress(_table([5, 7, 9]), count="n", by=["group"], min_size=5)
+    assert not out["hidden"].any()
+
+
+def test_suppress_within_treats_each_wave_separately():
+    t = _table([10, 2, 8, 9, 9, 9], within=["w1"] * 3 + ["w2"] * 3)
+    out = privacy.suppress(t, count="n", by=["group"], within=["wave"], min_size=5)
+    assert out["hidden"].tolist() == [False, True, True, False, False, False]
+
+
+def test_suppress_refuses_a_threshold_below_three():
+    with pytest.raises(ValueError, match="at least 3; got: 2"):
+        privacy.suppress(_table([5]), count="n", by=["group"], min_size=2)
+
+
+def test_suppress_names_a_missing_count_column():
+    with pytest.raises(ValueError, match="count column 'people'"):
+        privacy.suppress(_table([5]), count="people", by=["group"], min_size=5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(counts=st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=12),
+       k=st.integers(min_value=3, max_value=10))
+def test_no_small_group_is_shown_or_derivable_by_subtraction(counts, k):
+    out = privacy.suppress(_table(counts), count="n", by=["group"], min_size=k)
+    visible = pd.Series(counts)[~out["hidden"].to_numpy()]
+    hidden = pd.Series(counts)[out["hidden"].to_numpy()]
+    # no visible group is between 1 and k-1 people
+    assert not ((visible > 0) & (visible < k)).any()
+    # total - visible = the hidden groups together: that sum must itself be 0 or at least k,
+    # unless every group with people is hidden (then only the total is left, which describes everyone)
+    if (visible > 0).any():
+        assert hidden.sum() == 0 or hidden.sum() >= k
+    # hidden rows carry no figures at all
+    assert out.loc[out["hidden"], ["n", "score"]].isna().all().all()
+    # only as much is hidden as needed: every visible group is at least k (or empty)
+    assert ((visible == 0) | (visible >= k)).all()
+
+
+def test_person_labels_use_names_only_when_allowed():
+    emp = pd.DataFrame({"employee_id": ["E1", "E2"], "name": ["Ann Lee", None]})
+    assert privacy.person_labels(emp, show_names=False).tolist() == ["E1", "E2"]
+    assert privacy.person_labels(emp, show_names=True).tolist() == ["Ann Lee", "E2"]

@@ -1,0 +1,182 @@
+"""`smbkit run` end to end: the output contract of DESIGN.md, privacy of every output, exit codes."""
+
+import json
+import re
+import shutil
+import zipfile
+
+import pandas as pd
+import pytest
+from conftest import SAMPLE, folder_digest, person, run_cli, write_company
+from openpyxl import load_workbook
+
+from smbkit.report import NOTEBOOKS
+
+
+@pytest.fixture(scope="session")
+def sample_runs(tmp_path_factory):
+    """The sample company run twice into fresh folders, with the input's digest before and after."""
+    data = tmp_path_factory.mktemp("input") / "sample"
+    shutil.copytree(SAMPLE, data)
+    before = folder_digest(data)
+    outs = []
+    for k in range(2):
+        out = tmp_path_factory.mktemp(f"run{k}") / "out"
+        result = run_cli("run", "--data", data, "--out", out)
+        outs.append((out, result))
+    return data, before, outs
+
+
+def test_run_exits_0_and_writes_every_notebook(sample_runs):
+    _, _, [(out, result), _] = sample_runs
+    assert result.returncode == 0, result.stderr
+    assert "5 of 5 notebooks ran" in result.stdout
+    for name in NOTEBOOKS:
+        nb = json.loads((out / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"))
+        errors = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"] if o["output_type"] == "error"]
+        assert not errors, name
+
+
+def test_notebook_01_is_complete(sample_runs):
+    _, _, [(out, _), _] = sample_runs
+    nb = json.loads((out / "notebooks" / "01_assess_workforce.ipynb").read_text(encoding="utf-8"))
+    outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"]]
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) >= 8  # every section's chart
+    text = json.dumps(outputs)
+    assert "Skipped" not in text  # the sample fills every file
+
+
+def test_tables_are_csv_and_xlsx_and_at_least_ten(sample_runs):
+    _, _, [(out, _), _] = sample_runs
+    csvs = sorted((out / "tables").glob("*.csv"))
+    assert len(csvs) >= 10
+    assert all(re.match(r"^\d\d_[a-z_]+__[a-z0-9_]+\.csv$", p.name) for p in csvs)
+    wb = load_workbook(out / "tables.xlsx", read_only=True)
+    assert len(wb.sheetnames) == len(csvs) + 1  # plus a contents sheet
+    contents = pd.read_excel(out / "tables.xlsx", sheet_name="contents")
+    assert sorted(contents["file"]) == [p.name for p in csvs]
+    hc = pd.read_excel(out / "tables.xlsx", sheet_name="01_headcount_by_team")
+    pd.testing.assert_frame_equal(hc, pd.read_csv(out / "tables" / "01_assess_workforce__headcount_by_team.csv"), check_dtype=False)
+
+
+def test_two_runs_give_identical_tables(sample_runs):
+    _, _, [(a, _), (b, _)] = sample_runs
+    names = sorted(p.name for p in (a / "tables").glob("*.csv"))
+    assert names == sorted(p.name for p in (b / "tables").glob("*.csv"))
+    for name in names:
+        assert (a / "tables" / name).read_bytes() == (b / "tables" / name).read_bytes(), name
+
+
+def test_input_folder_is_never_modified(sample_runs):
+    data, before, _ = sample_runs
+    assert folder_digest(data) == before
+
+
+def test_report_is_self_contained_without_code(sample_runs):
+    _, _, [(out, _), _] = sample_runs
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in page.lower()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page, re.I)
+    assert not re.search(r"@import|url\(\s*['\"]?https?:", page, re.I)
+    assert "smbkit.load_company" not in page and "page.table(" not in page  # no code cells
+    assert page.count("<img") >= 8 and "data:image/png;base64," in page
+    for name in NOTEBOOKS:
+        assert f"id='{name}'" in page
+    assert "Rosemary &amp; Rye Bakery" in page and "2026-09-30" in page
+
+
+def test_no_employee_name_in_any_output(sample_runs):
+    _, _, [(out, _), _] = sample_runs
+    names = pd.read_csv(SAMPLE / "employees.csv")["name"].dropna().unique()
+    assert len(names) > 50
+    texts = {}
+    for path in out.rglob("*"):
+        if path.suffix in (".csv", ".html", ".ipynb", ".log"):
+            texts[path] = path.read_text(encoding="utf-8")
+        elif path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as z:
+                texts[path] = " ".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+    assert len(texts) > 20
+    for path, text in texts.items():
+        leaked = [n for n in names if n in text]
+        assert not leaked, f"{path.name} prints {leaked[:3]}"
+
+
+def test_demographic_outputs_respect_min_group_size(sample_runs):
+    _, _, [(out, _), _] = sample_runs
+    rep = pd.read_csv(out / "tables" / "01_assess_workforce__representation.csv")
+    shown = rep[~rep["hidden"]]
+    assert (shown["headcount"] >= 5).all()
+    assert rep["hidden"].any()  # the sample has small groups: they must be hidden, not dropped
+    assert rep.loc[rep["hidden"], ["headcount", "share_pct"]].isna().all().all()
+    absence = pd.read_csv(out / "tables" / "01_assess_workforce__absence_by_team.csv")
+    assert (absence.loc[~absence["hidden"], "people"] >= 5).all()
+
+
+def test_only_chosen_notebooks_run_with_parameters(tmp_path):
+    out = tmp_path / "out"
+    result = run_cli("run", "--data", SAMPLE, "--out", out, "--notebooks", "01", "-p", "skill_level=4")
+    assert result.returncode == 0, result.stderr
+    assert [p.name for p in (out / "notebooks").iterdir()] == ["01_assess_workforce.ipynb"]
+    spof = pd.read_csv(out / "tables" / "01_assess_workforce__skill_coverage.csv")
+    # at level 4 (expert) fewer people cover each skill than at level 3
+    assert spof["people_at_level"].sum() < 60
+
+
+def test_failing_notebook_exits_1_names_the_cell_and_keeps_its_work(tmp_path):
+    out = tmp_path / "out"
+    result = run_cli("run", "--data", SAMPLE, "--out", out, "--notebooks", "01,02", "-p", "skill_level=oops")
+    assert result.returncode == 1
+    assert re.search(r"notebook 01_assess_workforce failed at cell \d+: TypeError", result.stderr)
+    assert "Traceback" not in result.stderr
+    kept = json.loads((out / "notebooks" / "01_assess_workforce.ipynb").read_text(encoding="utf-8"))
+    assert any(c.get("outputs") for c in kept["cells"] if c["cell_type"] == "code")
+    assert (out / "notebooks" / "02_define_goals.ipynb").exists()  # the other notebook still ran
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "stopped with an error" in page
+    assert (out / "tables" / "01_assess_workforce__headcount_by_team.csv").exists()
+
+
+def test_invalid_input_exits_2_before_running_anything(tmp_path):
+    data = write_company(tmp_path / "bad", employees=[person("A", fte=3)])
+    out = tmp_path / "out"
+    result = run_cli("run", "--data", data, "--out", out)
+    assert result.returncode == 2
+    assert "employees.csv, row 2, column fte: found '3'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (out / "notebooks").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--notebooks", "07"], "unknown notebook '07'"),
+    (["-p", "colour=blue"], "unknown parameter 'colour'"),
+    (["-p", "novalue"], "is not NAME=VALUE"),
+    (["--workers", "0"], "--workers must be at least 1"),
+])
+def test_bad_command_lines_exit_2(tmp_path, args, message):
+    result = run_cli("run", "--data", SAMPLE, "--out", tmp_path / "out", *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_output_folder_may_not_contain_or_sit_inside_the_input(tmp_path):
+    data = write_company(tmp_path / "co", employees=[person("A")])
+    for out in (tmp_path, data, data / "out"):
+        result = run_cli("run", "--data", data, "--out", out)
+        assert result.returncode == 2, out
+        assert "choose an output folder outside it" in result.stderr
+    assert sorted(p.name for p in data.iterdir()) == ["company.yaml", "employees.csv"]
+
+
+def test_minimal_company_runs_every_notebook_and_says_what_it_skips(tmp_path):
+    emp = [person(f"E{i}", "Shop" if i % 2 else "Kitchen", manager="E0" if i else "") for i in range(12)]
+    data = write_company(tmp_path / "mini", employees=emp)
+    out = tmp_path / "out"
+    result = run_cli("run", "--data", data, "--out", out)
+    assert result.returncode == 0, result.stderr
+    nb = (out / "notebooks" / "01_assess_workforce.ipynb").read_text(encoding="utf-8")
+    assert "this section needs skills.csv" in nb and "this section needs absences.csv" in nb
+    status = pd.read_csv(out / "tables" / "05_measure_belonging__inputs.csv")
+    assert not status["provided"].any()

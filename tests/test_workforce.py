@@ -1,0 +1,221 @@
+"""Notebook 01's formulas against values worked out by hand on small companies."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import person, write_company
+
+import smbkit
+from smbkit import workforce as w
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    """Seven people on 2025-12-31: a boss, two teams, one leaver, one contractor, one future starter."""
+    emp = [
+        person("B", "Office", "Boss", cost=100000, hire="2010-06-01"),
+        person("P1", "Shop", "Seller", manager="B", fte=0.5, cost=20000, hire="2025-07-01"),
+        person("P2", "Shop", "Seller", manager="B", cost=40000, hire="2023-12-31"),
+        person("P3", "Shop", "Seller", manager="B", cost=40000, hire="2022-01-01", exit_date="2025-06-30", reason="voluntary"),
+        person("K1", "Kitchen", "Cook", manager="B", cost=45000, hire="2019-03-01"),
+        person("K2", "Kitchen", "Cook", manager="K1", etype="contractor", cost=60000, hire="2024-01-01"),
+        person("F1", "Kitchen", "Cook", manager="K1", cost=45000, hire="2026-02-01"),
+    ]
+    skills = [
+        {"employee_id": "K1", "skill": "baking", "proficiency": 4},
+        {"employee_id": "K2", "skill": "baking", "proficiency": 2},
+        {"employee_id": "P2", "skill": "selling", "proficiency": 3},
+        {"employee_id": "P1", "skill": "selling", "proficiency": 3},
+        {"employee_id": "B", "skill": "accounts", "proficiency": 3},
+    ]
+    role_skills = [
+        {"role": "Cook", "skill": "baking", "required_proficiency": 3, "importance": 3},
+        {"role": "Seller", "skill": "selling", "required_proficiency": 2, "importance": 2},
+        {"role": "Boss", "skill": "hygiene", "required_proficiency": 3, "importance": 3},
+    ]
+    absences = [
+        {"employee_id": "P2", "start_date": "2025-03-01", "days": 4},
+        {"employee_id": "K1", "start_date": "2025-11-10", "days": 2},
+        {"employee_id": "K1", "start_date": "2024-11-10", "days": 9},  # before the window
+    ]
+    return smbkit.load_company(write_company(tmp_path / "tiny", employees=emp, skills=skills, role_skills=role_skills,
+                                             absences=absences))
+
+
+def test_current_employees_excludes_leavers_and_future_starters(tiny):
+    assert sorted(w.current_employees(tiny)["employee_id"]) == ["B", "K1", "K2", "P1", "P2"]
+
+
+def test_current_employees_counts_exit_day_as_gone(tiny):
+    assert "P3" in set(w.current_employees(tiny, on="2025-06-29")["employee_id"])
+    assert "P3" not in set(w.current_employees(tiny, on="2025-06-30")["employee_id"])
+
+
+def test_headcount_by_team_sums_fte_and_cost(tiny):
+    hc = w.headcount(tiny, by="team").set_index("team")
+    assert list(hc.columns) == ["headcount", "fte", "annual_cost", "cost_share_pct", "cost_per_fte"]
+    assert hc.loc["Shop", "headcount"] == 2
+    assert hc.loc["Shop", "fte"] == pytest.approx(1.5)
+    assert hc.loc["Shop", "annual_cost"] == pytest.approx(60000)
+    total = 100000 + 20000 + 40000 + 45000 + 60000
+    assert hc.loc["All", "annual_cost"] == pytest.approx(total)
+    assert hc.loc["Shop", "cost_share_pct"] == pytest.approx(60000 / total * 100)
+    assert hc.loc["Shop", "cost_per_fte"] == pytest.approx(60000 / 1.5)
+    assert hc.index[0] == "Kitchen"  # 105,000: sorted by cost, total last
+    assert hc.index[-1] == "All"
+
+
+def test_tenure_bands_by_hand(tiny):
+    t = w.tenure(tiny).set_index("employee_id")
+    assert t.loc["P2", "tenure_years"] == pytest.approx(731 / 365.25)
+    assert t.loc["P1", "tenure_band"] == "under 1 year"
+    assert t.loc["P2", "tenure_band"] == "2-5 years"  # 2.001 years
+    assert t.loc["B", "tenure_band"] == "10+ years"
+    bands = w.tenure_bands(tiny).set_index("tenure_band")["headcount"]
+    assert bands.to_dict() == {"under 1 year": 1, "1-2 years": 1, "2-5 years": 1, "5-10 years": 1, "10+ years": 1}
+
+
+def test_span_of_control_counts_only_current_reports(tiny):
+    spans = w.span_of_control(tiny).set_index("manager")
+    # B manages P1, P2, K1 (P3 left); K1 manages K2 (F1 not started yet)
+    assert spans.loc["B", "direct_reports"] == 3
+    assert spans.loc["K1", "direct_reports"] == 1
+    assert spans.loc["B", "layer"] == 0 and spans.loc["K1", "layer"] == 1
+    assert spans.loc["K1", "span_flag"] == "narrow"
+    summary = dict(zip(*w.org_summary(tiny).T.values))
+    assert summary["layers"] == 3
+    assert summary["median span"] == 2
+
+
+def test_skill_coverage_and_single_points_of_failure(tiny):
+    cov = w.skill_coverage(tiny).set_index("skill")
+    assert cov.loc["baking", "people_at_level"] == 1
+    assert cov.loc["baking", "people_one_below"] == 1
+    assert bool(cov.loc["baking", "critical"]) and bool(cov.loc["baking", "single_point_of_failure"])
+    assert cov.loc["selling", "people_at_level"] == 2
+    assert cov.loc["hygiene", "people_at_level"] == 0  # required by a role, held by nobody
+    spof = w.single_points_of_failure(tiny)
+    assert spof["skill"].tolist() == ["baking", "accounts"]  # critical first
+    assert spof.iloc[0]["holder"] == "K1"
+
+
+def test_skills_matrix_person_and_role(tiny):
+    m = w.skills_matrix(tiny, by="person")
+    assert m.shape == (5, 3)
+    assert m.loc["K1 · Cook", "baking"] == 4
+    assert m.loc["P1 · Seller", "baking"] == 0
+    by_role = w.skills_matrix(tiny, by="role")
+    assert by_role.loc["Cook", "baking"] == pytest.approx(3.0)  # (4 + 2) / 2
+    with pytest.raises(ValueError, match="by must be"):
+        w.skills_matrix(tiny, by="desk")
+
+
+def test_turnover_by_hand(tiny):
+    to = w.turnover(tiny)
+    # employees only (K2 is a contractor): month ends 2024-12-31 .. 2025-12-31 (13 points).
+    # B and K1 all 13; P2 all 13; P3 on the books up to 2025-05-31 (6 points);
+    # P1 from 2025-07-31 (6 points: Jul..Dec). Average = (3*13 + 6 + 6) / 13.
+    avg = (3 * 13 + 6 + 6) / 13
+    assert to.loc[0, "average_headcount"] == pytest.approx(avg)
+    assert to.loc[0, "leavers"] == 1 and to.loc[0, "voluntary"] == 1
+    assert to.loc[0, "rate_pct"] == pytest.approx(100 / avg)
+
+
+def test_turnover_annualises_short_windows(tiny):
+    # window (2025-06-30, 2025-12-31]: P3's exit on the window's first day is outside it
+    assert w.turnover(tiny, months=6).loc[0, "leavers"] == 0
+    seven = w.turnover(tiny, months=7)
+    # month ends 2025-05-31 .. 2025-12-31 (8 points): B, K1, P2 8 each; P3 1 (May); P1 6 (Jul..Dec)
+    avg = (3 * 8 + 1 + 6) / 8
+    assert seven.loc[0, "average_headcount"] == pytest.approx(avg)
+    assert seven.loc[0, "rate_pct"] == pytest.approx(1 / avg * 100 * 12 / 7)
+    with pytest.raises(ValueError, match="months must be at least 1"):
+        w.turnover(tiny, months=0)
+
+
+def test_absence_rate_by_hand(tiny):
+    ab = w.absence_rate(tiny)
+    start, end = pd.Timestamp("2024-12-31"), pd.Timestamp("2025-12-31")
+    employed = {  # days employed inside the window, fte
+        "B": ((end - start).days, 1.0), "P1": ((end - pd.Timestamp("2025-07-01")).days, 0.5),
+        "P2": ((end - start).days, 1.0), "P3": ((pd.Timestamp("2025-06-30") - start).days, 1.0),
+        "K1": ((end - start).days, 1.0), "K2": ((end - start).days, 1.0), "F1": (0, 1.0),
+    }
+    available = sum(fte * 5 * 47 * d / 365.25 for d, fte in employed.values())
+    assert ab.loc[0, "days_absent"] == pytest.approx(6)
+    assert ab.loc[0, "days_available"] == pytest.approx(available)
+    assert ab.loc[0, "rate_pct"] == pytest.approx(600 / available)
+
+
+def test_absence_by_team_hides_small_teams(tiny):
+    ab = w.absence_rate(tiny, by="team").set_index("team")
+    assert ab["hidden"].loc[["Kitchen", "Office", "Shop"]].all()  # every team has fewer than 5 people
+    assert ab.loc["Kitchen", "rate_pct"] is pd.NA or np.isnan(ab.loc["Kitchen", "rate_pct"])
+    assert not ab.loc["All", "hidden"]
+
+
+def test_absence_rate_without_file_says_what_is_missing(tmp_path):
+    c = smbkit.load_company(write_company(tmp_path / "c", employees=[person("A")]))
+    with pytest.raises(ValueError, match="needs absences.csv"):
+        w.absence_rate(c)
+
+
+def test_representation_suppresses_small_and_complementary_groups(tmp_path):
+    genders = ["w"] * 6 + ["m"] * 7 + ["x"] * 2
+    emp = [person(f"E{i}", demo_gender=g) for i, g in enumerate(genders)]
+    c = smbkit.load_company(write_company(tmp_path / "c", employees=emp))
+    r = w.representation(c).set_index("group")
+    assert r.loc["x", "hidden"] and r.loc["w", "hidden"]  # x < 5; w hidden so x can't be subtracted out
+    assert not r.loc["m", "hidden"]
+    assert r.loc["m", "share_pct"] == pytest.approx(7 / 15 * 100)
+    text = w.representation_takeaway(w.representation(c), 5)
+    assert "2 groups are hidden" in text and "m (47% of people)" in text
+
+
+def test_representation_rejects_non_demographic_columns(sample):
+    with pytest.raises(ValueError, match="demo_"):
+        w.representation(sample, "team")
+
+
+def test_data_quality_and_decisions_on_tiny(tiny):
+    dq = w.data_quality(tiny).set_index("check")
+    assert dq.loc["people starting after the analysis date", "affected"] == 1
+    assert dq.loc["people with no performance rating", "affected"] == 5
+    assert dq.loc["roles.csv not provided", "affected"] == 0
+    dec = w.workforce_decisions(tiny)
+    assert dec.iloc[0]["action"] == "Cross-train a backup for baking"
+    assert dec.iloc[0]["priority"] == "high"
+    assert list(dec["priority"]) == sorted(dec["priority"], key=["high", "medium", "low"].index)
+
+
+def test_wide_span_becomes_a_decision(tmp_path):
+    emp = [person("M")] + [person(f"R{i}", manager="M") for i in range(16)]
+    c = smbkit.load_company(write_company(tmp_path / "c", employees=emp))
+    dec = w.workforce_decisions(c)
+    assert "Review the load of M (Clerk)" in dec["action"].tolist()
+    assert "M (Clerk) has the most, 16." in w.span_takeaway(w.span_of_control(c), w.org_summary(c))
+
+
+def test_names_appear_only_when_allowed(tmp_path):
+    emp = [person("B", "Office", "Boss"), person("K", manager="B")]
+    skills = [{"employee_id": "B", "skill": "x", "proficiency": 4}]
+    hidden = smbkit.load_company(write_company(tmp_path / "a", employees=emp, skills=skills))
+    shown = smbkit.load_company(write_company(tmp_path / "b", employees=emp, skills=skills, settings={"show_names": "true"}))
+    assert w.single_points_of_failure(hidden)["holder"].tolist() == ["B"]
+    assert w.single_points_of_failure(shown)["holder"].tolist() == ["Name B"]
+    assert w.span_of_control(shown)["manager"].tolist() == ["Name B"]
+
+
+def test_takeaways_quote_the_numbers(sample):
+    hc = w.headcount(sample)
+    text = w.headcount_takeaway(hc, sample)
+    assert text.startswith(f"{int(hc.iloc[-1]['headcount'])} people ({hc.iloc[-1]['fte']:.1f} FTE)")
+    to = w.turnover(sample, by="team")
+    assert f"{int(to.iloc[-1]['leavers'])} employees left" in w.turnover_takeaway(to)
+
+
+def test_money_formats_for_prose():
+    assert w.money(1234567, "USD") == "USD 1.23m"
+    assert w.money(52290, "EUR") == "EUR 52k"
+    assert w.money(950, "GBP") == "GBP 950"
+    assert w.money(-20000, "USD") == "-USD 20k"
