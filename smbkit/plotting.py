@@ -8,7 +8,6 @@ blindness (Okabe & Ito, "Color Universal Design", 2008).
 from __future__ import annotations
 
 import matplotlib
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
