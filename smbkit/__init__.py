@@ -3,7 +3,7 @@
 The notebooks call these names; every one is documented in its module.
 """
 
-from . import privacy
+from . import privacy, widgets
 from .data import (
     Company,
     InputError,
@@ -15,6 +15,25 @@ from .data import (
     load_company,
     sample_dir,
     write_templates,
+)
+from .goals import (
+    backtest_table,
+    demand,
+    demand_band,
+    demand_pivot,
+    demand_takeaway,
+    expected_demand,
+    forecast_drivers,
+    forecast_table,
+    forecast_takeaway,
+    goals_decisions,
+    likely_scenario,
+    objective_scores,
+    okr_takeaway,
+    okr_tree,
+    smart_checks,
+    smart_summary,
+    smart_takeaway,
 )
 from .show import Page
 from .workforce import (
@@ -55,6 +74,7 @@ __all__ = [
     "Settings",
     "absence_rate",
     "absence_takeaway",
+    "backtest_table",
     "company_summary",
     "coverage_takeaway",
     "current_employees",
@@ -62,13 +82,27 @@ __all__ = [
     "data_quality",
     "data_quality_takeaway",
     "decisions_takeaway",
+    "demand",
+    "demand_band",
+    "demand_pivot",
+    "demand_takeaway",
+    "expected_demand",
+    "forecast_drivers",
+    "forecast_table",
+    "forecast_takeaway",
+    "goals_decisions",
     "headcount",
     "headcount_takeaway",
     "input_status",
     "input_status_takeaway",
+    "likely_scenario",
     "load_company",
+    "objective_scores",
+    "okr_takeaway",
+    "okr_tree",
     "org_summary",
     "privacy",
+    "widgets",
     "representation",
     "representation_takeaway",
     "sample_dir",
@@ -76,6 +110,9 @@ __all__ = [
     "skill_coverage",
     "skills_matrix",
     "skills_matrix_takeaway",
+    "smart_checks",
+    "smart_summary",
+    "smart_takeaway",
     "span_of_control",
     "span_takeaway",
     "tenure",

@@ -145,7 +145,9 @@ def _read_sheet(path: Path, sheet: str | None, label: str, out: _Collector) -> R
                 "an .xlsx workbook saved by Excel, LibreOffice or Google Sheets", kind="workbook")
         return None
     try:
-        ws = wb[sheet] if sheet else wb.worksheets[0]
+        # a workbook per file: the sheet named like the file if there is one, else the first sheet
+        name = sheet or path.stem
+        ws = wb[name] if name in wb.sheetnames else wb.worksheets[0]
         records = [[_cell_to_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
     finally:
         wb.close()

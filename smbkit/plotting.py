@@ -24,6 +24,9 @@ __all__ = [
     "turnover_chart",
     "absence_chart",
     "representation_chart",
+    "okr_chart",
+    "scenario_chart",
+    "forecast_chart",
 ]
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -168,4 +171,62 @@ def representation_chart(table: pd.DataFrame, *, ax=None):
             ax.text(0, y, "  hidden to protect small groups", va="center", fontsize=8, color="#555555")
     ax.set_xlabel("% of people")
     ax.set_title("Who works here")
+    return ax
+
+
+BAND_COLORS = {"green": PALETTE[2], "yellow": PALETTE[1], "red": PALETTE[5], "not scored": MUTED}
+
+
+def okr_chart(tree: pd.DataFrame, *, ax=None):
+    """Bars: score of every key result in tree order, coloured by band, with the band limits drawn."""
+    from .goals import GREEN, YELLOW
+
+    ax = _axes(ax, (9, 0.42 * len(tree) + 1.5))
+    t = tree.iloc[::-1]
+    labels = [f"{g}  {kr.strip()}"[:60] for g, kr in zip(t["goal_id"], t["tree"])]
+    ax.barh(labels, t["score"].fillna(0), color=[BAND_COLORS[b] for b in t["band"]])
+    for y, score in enumerate(t["score"]):
+        ax.text(0 if pd.isna(score) else score, y, "  not scored" if pd.isna(score) else f" {score:.2f}", va="center", fontsize=8)
+    for x in (YELLOW, GREEN):
+        ax.axvline(x, color="#777777", lw=0.8, ls="--")
+    ax.set_xlim(0, 1.1)
+    ax.set_xlabel(f"score (red < {YELLOW}, yellow < {GREEN}, green from {GREEN})")
+    ax.set_title("Key results: progress from baseline to target")
+    return ax
+
+
+def scenario_chart(table: pd.DataFrame, *, ax=None):
+    """Grouped bars: FTE per role today and planned under each scenario (roles whose need changes)."""
+    changing = table.groupby("role", sort=False)["change_fte"].apply(lambda s: (s.abs() > 1e-9).any())
+    roles = [r for r in changing.index if changing[r]]
+    t = table[table["role"].isin(roles)]
+    scenarios = list(dict.fromkeys(t["scenario"]))
+    ax = _axes(ax, (9, 0.55 * len(roles) * (len(scenarios) + 1) / 3 + 1.5))
+    height = 0.8 / (len(scenarios) + 1)
+    ypos = np.arange(len(roles))[::-1]
+    current = t.drop_duplicates("role").set_index("role").loc[roles, "current_fte"]
+    ax.barh(ypos + 0.4 - height / 2, current, height, color=MUTED, label="today")
+    for k, name in enumerate(scenarios):
+        s = t[t["scenario"] == name].set_index("role").loc[roles, "planned_fte"]
+        ax.barh(ypos + 0.4 - height * (k + 1.5), s, height, color=PALETTE[k % len(PALETTE)], label=name)
+    ax.set_yticks(ypos, roles)
+    ax.set_xlabel("FTE at the horizon")
+    ax.set_title("People each scenario needs, by role")
+    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    return ax
+
+
+def forecast_chart(forecasts: dict, *, ax=None):
+    """Lines: each driver's history and forecast, indexed to its last 12 months' monthly average = 100, with 80% bands."""
+    ax = _axes(ax, (9, 4.5))
+    for k, (name, f) in enumerate((n, f) for n, f in forecasts.items() if f is not None):
+        color = PALETTE[k % len(PALETTE)]
+        base = f.history.iloc[-12:].mean() / 100
+        ax.plot(f.history.index, f.history / base, color=color, lw=1.5, label=f"{name} ({f.model})")
+        ax.plot(f.forecast["month"], f.forecast["mean"] / base, color=color, lw=1.5, ls="--")
+        ax.fill_between(f.forecast["month"], f.forecast["lo80"] / base, f.forecast["hi80"] / base, color=color, alpha=0.15)
+    ax.axhline(100, color="#999999", lw=0.8)
+    ax.set_ylabel("index: last 12 months' average = 100")
+    ax.set_title("Drivers: history, forecast (dashed) and 80% range")
+    ax.legend(loc="upper left", frameon=False, fontsize=8)
     return ax

@@ -330,8 +330,14 @@ footer{color:#666;font-size:.85rem;text-align:center;padding:1rem}
 """
 
 
+_WIDGET_NOTE = ("*The controls of this section are interactive: open the notebook in JupyterLab to move them. "
+                "This page shows the plan for the chosen scenario.*")
+
+
 def _clean(nb):
     """Drop what an owner should not see in a report: code, warnings on stderr, live widgets."""
+    import nbformat
+
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -342,7 +348,9 @@ def _clean(nb):
                 continue
             data = o.get("data")
             if data is not None and _WIDGET_MIME in data:
-                continue  # an interactive control means nothing on a static page
+                # an interactive control means nothing on a static page: say where it lives
+                outputs.append(nbformat.v4.new_output("display_data", data={"text/markdown": _WIDGET_NOTE}))
+                continue
             outputs.append(o)
         cell["outputs"] = outputs
     nb.metadata.pop("widgets", None)

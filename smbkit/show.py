@@ -51,8 +51,19 @@ class Page:
         self.tables_dir = Path(out_dir) / "tables" if out_dir else None
         self.saved: list[Path] = []
 
-    def table(self, table: pd.DataFrame, key: str, *, caption: str | None = None, index: bool = False):
-        """Show ``table`` and save it as ``NN_name__key.csv``; hidden rows are marked, not blank."""
+    def table(self, table: pd.DataFrame, key: str, *, caption: str | None = None, index: bool = False,
+              columns: list[str] | None = None):
+        """Show ``table`` and save it as ``NN_name__key.csv``; hidden rows are marked, not blank.
+
+        ``columns`` limits what is shown on the page to the columns an owner needs; the saved file
+        keeps them all.
+        """
+        self.save(table, key, index=index)
+        shown = table if columns is None else table[[*columns, *(["hidden"] if "hidden" in table.columns else [])]]
+        _display(_HtmlTable(shown, caption, index=index, min_size=self.company.settings.min_group_size if self.company else None))
+
+    def save(self, table: pd.DataFrame, key: str, *, index: bool = False):
+        """Save ``table`` as ``NN_name__key.csv`` without showing it (detail behind a shown summary)."""
         if not _KEY_RE.match(key):
             raise ValueError(f"table key must be lower-case letters, digits and _; got: {key!r}")
         if self.tables_dir is not None:
@@ -61,7 +72,6 @@ class Page:
             data = table.reset_index() if index else table
             safe_for_spreadsheet(data).to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
             self.saved.append(path)
-        _display(_HtmlTable(table, caption, index=index, min_size=self.company.settings.min_group_size if self.company else None))
 
     def chart(self, ax):
         """Show a chart now (so it stays next to its sentence) and free its memory."""
@@ -71,15 +81,21 @@ class Page:
         _display(fig)
         plt.close(fig)
 
+    def show(self, obj):
+        """Show an object as it is (a widget, for instance)."""
+        _display(obj)
+
     def say(self, text: str):
         """Show a sentence or paragraph (Markdown) computed from the data."""
         from IPython.display import Markdown
 
         _display(Markdown(text))
 
-    def needs(self, company: Company, *names: str) -> bool:
-        """True when the company has every named file; otherwise say in plain words what is skipped."""
-        missing = [n for n in names if not company.has(n)]
+    def needs(self, *names: str) -> bool:
+        """True when the page's company has every named file; otherwise say in plain words what is skipped."""
+        if self.company is None:
+            raise ValueError("Page.needs requires the Page to be made with company=...")
+        missing = [n for n in names if not self.company.has(n)]
         if missing:
             files = ", ".join(f"{n}.csv" for n in missing)
             self.say(f"**Skipped:** this section needs {files}, which {'is' if len(missing) == 1 else 'are'} not in "
@@ -108,7 +124,7 @@ class _HtmlTable:
         for c in t.columns:
             col = t[c]
             if pd.api.types.is_bool_dtype(col):
-                text = col.map({True: "yes", False: "no"}).astype("object")
+                text = pd.Series(["" if pd.isna(v) else ("yes" if v else "no") for v in col], index=col.index, dtype="object")
             elif pd.api.types.is_numeric_dtype(col):
                 text = _fmt_numbers(col)
             elif pd.api.types.is_datetime64_any_dtype(col):

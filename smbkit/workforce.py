@@ -707,11 +707,12 @@ def data_quality_takeaway(dq: pd.DataFrame) -> str:
 
 
 def decisions_takeaway(decisions: pd.DataFrame) -> str:
-    """Sentence for `workforce_decisions`."""
+    """Sentence for a "What to decide" table (columns priority, action, why)."""
     if decisions.empty:
         return "Nothing in today's workforce data calls for action."
     high = decisions[decisions["priority"] == "high"]
-    text = f"{len(decisions)} actions come out of this assessment, {len(high)} of them urgent."
+    text = f"{len(decisions)} actions come out of these numbers, {len(high)} of them urgent."
     if len(high):
-        text += f" Start with: {high.iloc[0]['action'].lower()}."
+        first = high.iloc[0]["action"]
+        text += f" Start with: {first[:1].lower() + first[1:]}."
     return text

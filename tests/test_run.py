@@ -47,6 +47,19 @@ def test_notebook_01_is_complete(sample_runs):
     assert "Skipped" not in text  # the sample fills every file
 
 
+def test_notebook_02_writes_its_tables(sample_runs):
+    _, _, [(out, _), _] = sample_runs
+    for key in ("okr_tree", "objective_scores", "smart_summary", "smart_checks", "demand_per_role", "demand_by_scenario",
+                "forecast_backtest", "driver_forecast", "demand_band", "what_to_decide"):
+        assert (out / "tables" / f"02_define_goals__{key}.csv").exists(), key
+    fc = pd.read_csv(out / "tables" / "02_define_goals__driver_forecast.csv")
+    assert {"lo80", "hi80", "lo95", "hi95"} <= set(fc.columns) and len(fc) == 4 * 12
+    decide = pd.read_csv(out / "tables" / "02_define_goals__what_to_decide.csv")
+    assert decide["action"].str.startswith("Plan").any()
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "interactive: open the notebook" in page  # the widget is replaced by a note, not dropped silently
+
+
 def test_tables_are_csv_and_xlsx_and_at_least_ten(sample_runs):
     _, _, [(out, _), _] = sample_runs
     csvs = sorted((out / "tables").glob("*.csv"))
@@ -178,5 +191,7 @@ def test_minimal_company_runs_every_notebook_and_says_what_it_skips(tmp_path):
     assert result.returncode == 0, result.stderr
     nb = (out / "notebooks" / "01_assess_workforce.ipynb").read_text(encoding="utf-8")
     assert "this section needs skills.csv" in nb and "this section needs absences.csv" in nb
+    nb2 = (out / "notebooks" / "02_define_goals.ipynb").read_text(encoding="utf-8")
+    assert "this section needs goals.csv" in nb2 and "this section needs roles.csv, drivers.csv" in nb2
     status = pd.read_csv(out / "tables" / "05_measure_belonging__inputs.csv")
     assert not status["provided"].any()
