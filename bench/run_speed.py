@@ -2,7 +2,8 @@
 
 The baseline is papermill running, one after another, five notebooks that only import the stack
 (pandas, matplotlib, seaborn, statsmodels, ipywidgets, smbkit): the least any five-notebook run
-can cost. Both are measured in this one process tree, in the same run, best of ``--repeat``.
+can cost. Both are measured in this one process tree, in the same run, alternating so that
+background load falls on both alike; each side reports its best of ``--repeat``.
 
     python bench/run_speed.py [--repeat 3]
 
@@ -54,8 +55,11 @@ def main(argv=None):
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        base = min(baseline(work) for _ in range(args.repeat))
-        run = min(smbkit_run(work, k) for k in range(args.repeat))
+        bases, runs = [], []
+        for k in range(args.repeat):
+            bases.append(baseline(work))
+            runs.append(smbkit_run(work, k))
+        base, run = min(bases), min(runs)
     print(f"baseline (5 import-only notebooks, sequential): {base:6.2f} s")
     print(f"smbkit run on the sample (5 notebooks + report): {run:6.2f} s")
     print(f"ratio smbkit / baseline: {run / base:.2f}  (target <= 0.9)")

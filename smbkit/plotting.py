@@ -100,15 +100,19 @@ def span_chart(spans: pd.DataFrame, *, ax=None):
 
 def skills_heatmap(matrix: pd.DataFrame, *, ax=None):
     """Heatmap of proficiency (0 none to 4 expert) by person or group and skill."""
-    import seaborn as sns
-
-    ax = _axes(ax, (max(6, 0.45 * matrix.shape[1] + 2), max(3, 0.22 * matrix.shape[0] + 1.5)))
-    sns.heatmap(matrix, ax=ax, cmap="cividis", vmin=0, vmax=4, linewidths=0.3, linecolor="white",
-                cbar_kws={"label": "proficiency (0 none - 4 expert)", "ticks": [0, 1, 2, 3, 4]},
-                yticklabels=True, xticklabels=True)
+    ax = _axes(ax, (max(6, 0.45 * matrix.shape[1] + 3), max(3, 0.22 * matrix.shape[0] + 1.5)))
+    cmap = matplotlib.colormaps["cividis"].resampled(5)
+    mesh = ax.pcolormesh(matrix.to_numpy(dtype=float), cmap=cmap, vmin=-0.5, vmax=4.5, edgecolors="white", linewidth=0.3)
+    ax.set_xticks(np.arange(matrix.shape[1]) + 0.5, [str(c) for c in matrix.columns], rotation=90)
+    ax.set_yticks(np.arange(matrix.shape[0]) + 0.5, [str(i) for i in matrix.index],
+                  fontsize=7 if matrix.shape[0] > 30 else 9)
+    ax.invert_yaxis()
+    ax.tick_params(length=0)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_visible(False)
+    bar = ax.figure.colorbar(mesh, ax=ax, ticks=[0, 1, 2, 3, 4], fraction=0.04)
+    bar.set_ticklabels(["0 none", "1 basic", "2 working", "3 advanced", "4 expert"])
     ax.set_title("Skills matrix")
-    ax.set_xlabel("")
-    ax.tick_params(axis="y", labelsize=7 if matrix.shape[0] > 30 else 9)
     return ax
 
 

@@ -45,6 +45,7 @@ class NotebookResult:
     output: Path
     failed_cell: int | None = None  # 1-based position among the notebook's cells
     error: str = ""
+    html: str | None = field(default=None, repr=False)  # the notebook's report section, rendered
 
 
 @dataclass
@@ -152,7 +153,8 @@ def run(data_dir, out_dir, *, notebooks: list[str] | None = None, parameters: di
     results: dict[str, NotebookResult] = {}
     bar = _progress(len(names), progress)
     with ThreadPoolExecutor(max_workers=max(1, min(workers or len(names), len(names)))) as pool:
-        futures = {pool.submit(_execute, source / f"{n}.ipynb", out_dir / "notebooks" / f"{n}.ipynb", p): n for n, p in jobs.items()}
+        futures = {pool.submit(_execute_and_render, source / f"{n}.ipynb", out_dir / "notebooks" / f"{n}.ipynb", p): n
+                   for n, p in jobs.items()}
         for fut in as_completed(futures):
             res = fut.result()
             results[res.name] = res
@@ -165,7 +167,8 @@ def run(data_dir, out_dir, *, notebooks: list[str] | None = None, parameters: di
     result = RunResult(out_dir, ordered)
     result.tables = sorted(tables_dir.glob("*.csv"))
     result.workbook = write_workbook(result.tables, out_dir / "tables.xlsx")
-    result.report = write_report([r.output for r in ordered if r.output.exists()], out_dir / "report.html", company)
+    result.report = write_report([r.output for r in ordered if r.output.exists()], out_dir / "report.html", company,
+                                 rendered={r.output: r.html for r in ordered if r.html is not None})
     return result
 
 
@@ -214,6 +217,17 @@ def _kernel_manager_class(log_path: Path):
                               env={"PYDEVD_DISABLE_FILE_VALIDATION": "1"})
 
     return HereKernelManager
+
+
+def _execute_and_render(source: Path, target: Path, params: dict) -> NotebookResult:
+    """Run a notebook, then render its report section at once, while other kernels still run."""
+    result = _execute(source, target, params)
+    if target.exists():
+        try:
+            result.html = _section(target)
+        except Exception:  # an unreadable partial notebook is left out of the report, not fatal
+            result.html = None
+    return result
 
 
 def _execute(source: Path, target: Path, params: dict) -> NotebookResult:
@@ -375,21 +389,30 @@ def _title(nb, fallback: str) -> str:
     return fallback
 
 
-def write_report(notebooks: list[Path], target: Path, company: Company) -> Path:
-    """Write one self-contained HTML page from executed notebooks (no code, images embedded, no network)."""
+def _section(path: Path) -> tuple[str, str]:
+    """The report section of one executed notebook: (navigation title, HTML)."""
+    nb = _read_nb(path)
+    anchor = path.stem
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    note = ""
+    if errors:
+        note = (f"<p class='run-note'>This notebook stopped with an error ({html.escape(errors[0].get('ename', ''))}); "
+                "what it showed before the error is below.</p>")
+    body = f"<section class='notebook{' failed' if errors else ''}' id='{anchor}'>{note}{_body(nb)}</section>"
+    return _title(nb, path.stem), body
+
+
+def write_report(notebooks: list[Path], target: Path, company: Company, *, rendered: dict | None = None) -> Path:
+    """Write one self-contained HTML page from executed notebooks (no code, images embedded, no network).
+
+    ``rendered`` maps notebook paths to sections already made by `_section`.
+    """
     s = company.settings
     sections, links = [], []
     for path in notebooks:
-        nb = _read_nb(path)
-        anchor = path.stem
-        title = _title(nb, path.stem)
-        errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
-        note = ""
-        if errors:
-            note = (f"<p class='run-note'>This notebook stopped with an error ({html.escape(errors[0].get('ename', ''))}); "
-                    "what it showed before the error is below.</p>")
-        sections.append(f"<section class='notebook{' failed' if errors else ''}' id='{anchor}'>{note}{_body(nb)}</section>")
-        links.append(f"<a href='#{anchor}'>{html.escape(title)}</a>")
+        title, body = (rendered or {}).get(path) or _section(path)
+        sections.append(body)
+        links.append(f"<a href='#{path.stem}'>{html.escape(title)}</a>")
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(s.name)}: smbkit report, {s.as_of.date()}</title>
