@@ -3,7 +3,7 @@
 The notebooks call these names; every one is documented in its module.
 """
 
-from . import privacy, widgets
+from . import belonging, privacy, widgets
 from .data import (
     Company,
     InputError,
@@ -75,6 +75,7 @@ __all__ = [
     "absence_rate",
     "absence_takeaway",
     "backtest_table",
+    "belonging",
     "company_summary",
     "coverage_takeaway",
     "current_employees",

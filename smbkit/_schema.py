@@ -281,6 +281,17 @@ FILES: tuple[FileSpec, ...] = (
         "item's scale_max (or blank), and optional demo_* columns.",
     ),
     FileSpec(
+        "benchmarks",
+        "Benchmarks you trust for the survey measures (from a survey provider, an industry body or your own past).",
+        (
+            Column("measure", "str", "belonging_index, enps, or a survey dimension."),
+            Column("value", "float", "The benchmark value on the measure's scale (0-100; eNPS -100 to 100).", min=-100, max=100),
+            Column("source", "str", "Where the number comes from; shown next to every comparison."),
+        ),
+        key=("measure",),
+        enables="benchmark comparison (05)",
+    ),
+    FileSpec(
         "absences",
         "Absence spells.",
         (

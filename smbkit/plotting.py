@@ -8,6 +8,7 @@ blindness (Okabe & Ito, "Color Universal Design", 2008).
 from __future__ import annotations
 
 import matplotlib
+import matplotlib.patches
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -27,6 +28,9 @@ __all__ = [
     "okr_chart",
     "scenario_chart",
     "forecast_chart",
+    "belonging_trend_chart",
+    "score_heatmap",
+    "drivers_chart",
 ]
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -233,4 +237,68 @@ def forecast_chart(forecasts: dict, *, ax=None):
     ax.set_ylabel("index: last 12 months' average = 100")
     ax.set_title("Drivers: history, forecast (dashed) and 80% range")
     ax.legend(loc="upper left", frameon=False, fontsize=8)
+    return ax
+
+
+def belonging_trend_chart(summary: pd.DataFrame, forecast: pd.DataFrame | None = None, *, ax=None):
+    """Lines: Belonging Index and each dimension per wave; the next wave's forecast with its 80% and 95% ranges."""
+    ax = _axes(ax, (9, 4.5))
+    s = summary[~summary["hidden"]]
+    skip = {"wave", "headcount", "responses", "response_rate_pct", "belonging_index", "enps", "favourable_pct", "hidden"}
+    for k, dim in enumerate(c for c in s.columns if c not in skip):
+        ax.plot(s["wave"], s[dim], color=PALETTE[(k + 1) % len(PALETTE)], lw=1, alpha=0.8, label=dim.replace("_", " "))
+    ax.plot(s["wave"], s["belonging_index"], color=PALETTE[7], lw=2.5, marker="o", label="Belonging Index")
+    if forecast is not None and len(forecast):
+        f = forecast.iloc[0]
+        ax.errorbar([f["wave"]], [f["mean"]], yerr=[[f["mean"] - f["lo95"]], [f["hi95"] - f["mean"]]], fmt="none", ecolor=MUTED, lw=6)
+        ax.errorbar([f["wave"]], [f["mean"]], yerr=[[f["mean"] - f["lo80"]], [f["hi80"] - f["mean"]]], fmt="o", color=PALETTE[7],
+                    ecolor=PALETTE[4], lw=3, label="next wave: forecast, 80% and 95% range")
+    ax.set_ylabel("score (0-100)")
+    ax.set_title("Belonging over the survey waves")
+    ax.legend(loc="lower left", frameon=False, fontsize=8, ncol=2)
+    return ax
+
+
+def score_heatmap(results: pd.DataFrame, by: str, *, ax=None):
+    """Heatmap: latest wave's Belonging Index and dimension scores per group; hidden cells drawn hatched and labelled."""
+    latest = results[(results["wave"] == results["wave"].max()) & (results["measure"] != "enps")]
+    measures = list(dict.fromkeys(latest["measure"]))
+    groups = list(dict.fromkeys(latest[by]))
+    grid = latest.pivot_table(index=by, columns="measure", values="score", aggfunc="first", dropna=False).reindex(index=groups, columns=measures)
+    hidden = latest.pivot_table(index=by, columns="measure", values="hidden", aggfunc="first").reindex(index=groups, columns=measures)
+    ax = _axes(ax, (max(6, 1.3 * len(measures) + 3), 0.5 * len(groups) + 1.8))
+    values = grid.to_numpy(dtype=float)
+    mesh = ax.pcolormesh(np.ma.masked_invalid(values), cmap="cividis", vmin=0, vmax=100, edgecolors="white", linewidth=1)
+    for i in range(len(groups)):
+        for j in range(len(measures)):
+            if bool(hidden.iloc[i, j]):
+                ax.add_patch(matplotlib.patches.Rectangle((j, i), 1, 1, facecolor="#eeeeee", hatch="///", edgecolor="#bbbbbb", lw=0))
+                ax.text(j + 0.5, i + 0.5, "hidden", ha="center", va="center", fontsize=8, color="#555555")
+            elif not np.isnan(values[i, j]):
+                ax.text(j + 0.5, i + 0.5, f"{values[i, j]:.0f}", ha="center", va="center", fontsize=9,
+                        color="white" if values[i, j] < 55 else "black")
+    ax.set_xticks(np.arange(len(measures)) + 0.5, [m.replace("_", " ") for m in measures], rotation=20, ha="right")
+    ax.set_yticks(np.arange(len(groups)) + 0.5, groups)
+    ax.invert_yaxis()
+    ax.tick_params(length=0)
+    ax.figure.colorbar(mesh, ax=ax, fraction=0.04, label="score (0-100)")
+    ax.set_title(f"Belonging by {by.removeprefix('demo_').replace('_', ' ')}, latest wave")
+    return ax
+
+
+def drivers_chart(drivers: pd.DataFrame, *, ax=None):
+    """Scatter: each item's favourable share against its link with eNPS; the medians split priorities from strengths."""
+    ax = _axes(ax, (8, 5))
+    colors = {"priority": PALETTE[5], "strength": PALETTE[2], "maintain": PALETTE[0], "monitor": MUTED}
+    impact = drivers["spearman"].abs()
+    for q, grp in drivers.groupby("quadrant"):
+        ax.scatter(grp["favourable_pct"], grp["spearman"].abs(), s=60, color=colors[q], label=q)
+    for r, y in zip(drivers.itertuples(), impact):
+        ax.annotate(r.item_id, (r.favourable_pct, y), textcoords="offset points", xytext=(5, 3), fontsize=8)
+    ax.axvline(drivers["favourable_pct"].median(), color="#999999", lw=0.8, ls="--")
+    ax.axhline(impact.median(), color="#999999", lw=0.8, ls="--")
+    ax.set_xlabel("favourable answers (%)")
+    ax.set_ylabel("link with eNPS (|Spearman|)")
+    ax.set_title("Key drivers: fix the low-score, high-link questions first")
+    ax.legend(frameon=False, fontsize=8)
     return ax

@@ -6,9 +6,10 @@ table through `suppress`, so a rule changed here changes everywhere.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["MIN_GROUP_FLOOR", "HIDDEN_LABEL", "suppress", "person_labels", "check_min_group_size"]
+__all__ = ["MIN_GROUP_FLOOR", "HIDDEN_LABEL", "suppress", "suppress_crossed", "person_labels", "check_min_group_size", "scrub_names"]
 
 # Survey products hide groups under 5 by default and never allow fewer than 3 (Culture Amp, Peakon,
 # Qualtrics EX); smbkit follows the same floor.
@@ -67,25 +68,101 @@ def suppress(table: pd.DataFrame, *, count: str, by: list[str], min_size: int, w
     groups = [out.index] if not within else [out.index[pos] for pos in out.groupby(within, sort=False, dropna=False).indices.values()]
     for idx in groups:
         n = out.loc[idx, count].fillna(0)
-        hide = n < min_size
-        # n == 0 rows describe nobody; hiding them protects nobody and they do not help subtraction
-        hide &= n > 0
-        while hide.any() and n[hide].sum() < min_size and (~hide & (n > 0)).any():
-            smallest = n[~hide & (n > 0)].idxmin()
-            hide[smallest] = True
-        hidden[idx] = hide
+        hidden[idx] = _complement(n, (n > 0) & (n < min_size), min_size)
     missing = [c for c in [*by, *(within or [])] if c not in out.columns]
     if missing:
         raise ValueError(f"group columns {missing!r} are not in the table; columns: {list(out.columns)}")
-    labels = set(by) | set(within or [])
-    values = [c for c in out.columns if c not in labels]
-    for c in values:
+    return _blank(out, hidden, set(by) | set(within or []))
+
+
+def _complement_array(n: np.ndarray, hide: np.ndarray, min_size: int) -> np.ndarray:
+    """`_complement` on plain arrays."""
+    hide = hide.copy()
+    while hide.any() and n[hide].sum() < min_size:
+        candidates = np.flatnonzero(~hide & (n > 0))
+        if not len(candidates):
+            break
+        hide[candidates[np.argmin(n[candidates])]] = True
+    return hide
+
+
+def _complement(n: pd.Series, hide: pd.Series, min_size: int) -> pd.Series:
+    """Hide the smallest visible groups until the hidden ones describe 0 or at least min_size people.
+
+    Groups of 0 people describe nobody; hiding them protects nobody and they cannot help a subtraction.
+    """
+    hide = hide.copy()
+    while hide.any() and n[hide].sum() < min_size and (~hide & (n > 0)).any():
+        hide[n[~hide & (n > 0)].idxmin()] = True
+    return hide
+
+
+def _blank(out: pd.DataFrame, hidden: pd.Series, keep: set[str]) -> pd.DataFrame:
+    for c in [c for c in out.columns if c not in keep]:
         if hidden.any():
             if out[c].dtype == "str":
                 out[c] = out[c].astype("object")
             out.loc[hidden, c] = pd.NA
     out["hidden"] = hidden.astype(bool)
     return out
+
+
+def suppress_crossed(table: pd.DataFrame, *, count: str, rows: str, cols: str, min_size: int,
+                     within: list[str] | None = None, hidden_rows=None, hidden_cols=None) -> pd.DataFrame:
+    """Suppress a two-way breakdown (e.g. team x gender) whose row and column totals are shown elsewhere.
+
+    Cells under ``min_size`` are hidden; every cell of a row or column whose own total is hidden in
+    its one-way table (``hidden_rows``/``hidden_cols``: callables ``(within values) -> set``) is
+    hidden; then, in every row and every column, the smallest visible cells are hidden until the
+    hidden cells of that row or column describe 0 or at least ``min_size`` people, repeated until
+    nothing changes. So no cell can be worked out by subtracting visible cells from a shown total.
+
+    Returns
+    -------
+    DataFrame
+        A copy with every column other than ``rows``, ``cols`` and ``within`` blank on hidden
+        cells, and a boolean column ``hidden``.
+    """
+    min_size = check_min_group_size(min_size)
+    out = table.copy()
+    parts = [((), out.index)] if not within else [
+        (key if isinstance(key, tuple) else (key,), out.index[pos])
+        for key, pos in out.groupby(within, sort=False, dropna=False).indices.items()]
+    counts = out[count].fillna(0).to_numpy(dtype=float)
+    row_codes = pd.factorize(out[rows])[0]
+    col_codes = pd.factorize(out[cols])[0]
+    mask = np.zeros(len(out), dtype=bool)
+    for key, idx in parts:
+        pos = out.index.get_indexer(idx)
+        n = counts[pos]
+        hide = (n > 0) & (n < min_size)
+        if hidden_rows is not None:
+            hide |= np.isin(out[rows].to_numpy()[pos], list(hidden_rows(key)))
+        if hidden_cols is not None:
+            hide |= np.isin(out[cols].to_numpy()[pos], list(hidden_cols(key)))
+        lines = [np.flatnonzero(row_codes[pos] == c) for c in np.unique(row_codes[pos])]
+        lines += [np.flatnonzero(col_codes[pos] == c) for c in np.unique(col_codes[pos])]
+        changed = True
+        while changed:
+            changed = False
+            for line in lines:
+                before = hide[line].sum()
+                hide[line] = _complement_array(n[line], hide[line], min_size)
+                changed |= hide[line].sum() != before
+        mask[pos] = hide
+    hidden = pd.Series(mask, index=out.index)
+    return _blank(out, hidden, {rows, cols, *(within or [])})
+
+
+def scrub_names(text: str, names) -> str:
+    """Replace every word of the given names in ``text`` with ``[name]`` (whole words, any case)."""
+    import re
+
+    words = sorted({w for name in names if isinstance(name, str) for w in re.findall(r"[^\W\d_]{2,}", name)}, key=len, reverse=True)
+    if not words or not isinstance(text, str):
+        return text
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
+    return pattern.sub("[name]", text)
 
 
 def person_labels(employees: pd.DataFrame, *, show_names: bool) -> pd.Series:

@@ -91,6 +91,12 @@ class Page:
 
         _display(Markdown(text))
 
+    def check(self, condition: bool, reason: str) -> bool:
+        """``condition``, saying in plain words that the section is skipped (and why) when it is false."""
+        if not condition:
+            self.say(f"**Skipped:** {reason}.")
+        return bool(condition)
+
     def needs(self, *names: str) -> bool:
         """True when the page's company has every named file; otherwise say in plain words what is skipped."""
         if self.company is None:

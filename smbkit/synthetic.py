@@ -483,6 +483,10 @@ def make_company(folder, *, people: int = 60, waves: int = 7, seed: int = 2026, 
         "learning": _learning(emp, rng),
         "interactions": _interactions(emp, rng),
         "outcomes": _outcomes(rng),
+        # clearly fictional: smbkit ships no external benchmark numbers
+        "benchmarks": pd.DataFrame([("belonging_index", 65.0, "fictional example: replace with a source you trust"),
+                                    ("enps", 10.0, "fictional example: replace with a source you trust")],
+                                   columns=["measure", "value", "source"]),
     }
     task_ids = {t[0]: f"T{k + 1:02d}" for k, t in enumerate(_TASKS)}
     tables["automation_options"] = pd.DataFrame(

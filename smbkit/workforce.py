@@ -351,7 +351,7 @@ def _average_headcount(emp: pd.DataFrame, as_of, months: int) -> float:
     return float(np.mean(counts))
 
 
-def turnover(company: Company, *, months: int = 12, by: str | None = None) -> pd.DataFrame:
+def turnover(company: Company, *, months: int = 12, by: str | None = None, on=None) -> pd.DataFrame:
     """Separation rates over the last ``months``, by kind of exit.
 
     rate_pct = leavers in the window / average headcount x 100, annualised when the window is not
@@ -364,6 +364,8 @@ def turnover(company: Company, *, months: int = 12, by: str | None = None) -> pd
     months : int, default=12
     by : str, optional
         Also split by this employees.csv column (e.g. ``"team"``).
+    on : date, optional
+        End of the window; default the analysis date ``as_of``.
 
     Returns
     -------
@@ -374,7 +376,7 @@ def turnover(company: Company, *, months: int = 12, by: str | None = None) -> pd
     """
     if months < 1:
         raise ValueError(f"months must be at least 1; got: {months!r}")
-    as_of = company.settings.as_of
+    as_of = company.settings.as_of if on is None else pd.Timestamp(on)
     start = as_of - pd.DateOffset(months=months)
     emp = company.employees[company.employees["employment_type"].isin(EMPLOYEE_TYPES)]
     groups = [("All", emp)] if by is None else [*emp.groupby(by, sort=True), ("All", emp)]
@@ -392,12 +394,12 @@ def turnover(company: Company, *, months: int = 12, by: str | None = None) -> pd
     return pd.DataFrame(rows)
 
 
-def absence_rate(company: Company, *, months: int = 12, by: str | None = None) -> pd.DataFrame:
+def absence_rate(company: Company, *, months: int = 12, by: str | None = None, on=None) -> pd.DataFrame:
     """Share of available working days lost to absence over the last ``months``.
 
     rate_pct = days absent / days available x 100 (CIPD's lost-time rate). Days available per
     person = fte x 5 days x weeks_per_year x (days employed in the window / 365.25). Spells count
-    in the window where they start.
+    in the window where they start. The window ends at ``on`` (default ``as_of``).
 
     Returns
     -------
@@ -409,7 +411,7 @@ def absence_rate(company: Company, *, months: int = 12, by: str | None = None) -
     """
     if company.absences is None:
         raise ValueError("absence_rate needs absences.csv, which this company folder does not have")
-    as_of = company.settings.as_of
+    as_of = company.settings.as_of if on is None else pd.Timestamp(on)
     start = as_of - pd.DateOffset(months=months)
     emp = company.employees
     first = emp["hire_date"].where(emp["hire_date"] > start, start)
