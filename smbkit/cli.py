@@ -1,4 +1,4 @@
-"""The ``smbkit`` command: init, dictionary, validate, run.
+"""The ``smbkit`` command: init, dictionary, validate, import-survey, run.
 
 Exit status: 0 success; 1 a notebook failed (named, with its cell; what ran is kept); 2 the
 input or the command line is wrong (one message per problem, never a traceback).
@@ -32,6 +32,14 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("dictionary", help="print the data dictionary (every input file and column) as Markdown")
     s = sub.add_parser("validate", help="check a company folder against the input contract")
     s.add_argument("folder")
+    s = sub.add_parser("import-survey", help="turn a Google Forms or SurveyMonkey export into survey_responses.csv")
+    s.add_argument("format", choices=["google-forms", "surveymonkey"])
+    s.add_argument("export", help="the CSV the survey tool exported")
+    s.add_argument("--items", required=True, help="your survey_items.csv (question texts and item ids)")
+    s.add_argument("--wave", required=True, help="date of the wave, YYYY-MM-DD")
+    s.add_argument("--out", required=True, help="the survey_responses.csv to write (must not exist yet)")
+    s.add_argument("--map", action="append", default=[], metavar="QUESTION=TARGET",
+                   help="map a question to team, enps, comment, consent, a demo_* column or an item_id (repeatable)")
     s = sub.add_parser("run", help="run the notebooks on a company folder and write the report")
     s.add_argument("--data", required=True, help="the company folder (never modified)")
     s.add_argument("--out", required=True, help="the output folder (created)")
@@ -97,6 +105,52 @@ def _validate(args) -> int:
     return EXIT_OK
 
 
+def _import_survey(args) -> int:
+    import datetime as dt
+
+    import pandas as pd
+
+    from .data import InputError
+    from .importers import read_google_forms, read_surveymonkey
+
+    out = Path(args.out)
+    try:
+        dt.date.fromisoformat(args.wave)
+    except ValueError:
+        print(f"smbkit import-survey: --wave must be a date YYYY-MM-DD; got: {args.wave!r}", file=sys.stderr)
+        return EXIT_INVALID
+    if out.exists():
+        print(f"smbkit import-survey: {out} exists already; write to a new file and add its rows to your survey_responses.csv",
+              file=sys.stderr)
+        return EXIT_INVALID
+    mapping = {}
+    for item in args.map:
+        question, sep, target = item.rpartition("=")
+        if not sep or not question.strip():
+            print(f"smbkit import-survey: --map {item!r} is not QUESTION=TARGET", file=sys.stderr)
+            return EXIT_INVALID
+        mapping[question] = target.strip()
+    try:
+        items = pd.read_csv(args.items, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        if not {"item_id", "text"} <= set(items.columns):
+            print(f"smbkit import-survey: {args.items} needs the columns item_id and text (see smbkit dictionary)", file=sys.stderr)
+            return EXIT_INVALID
+        items["scale_max"] = pd.to_numeric(items.get("scale_max", pd.Series(dtype=str)).replace("", None), errors="coerce")
+        reader = read_google_forms if args.format == "google-forms" else read_surveymonkey
+        result = reader(args.export, items, wave=args.wave, columns=mapping)
+    except InputError as e:
+        _print_input_error(e)
+        return EXIT_INVALID
+    except OSError as e:
+        print(f"smbkit import-survey: cannot read {e.filename}: {e.strerror}", file=sys.stderr)
+        return EXIT_INVALID
+    result.responses.to_csv(out, index=False, lineterminator="\n")
+    print(f"Wrote {len(result.responses)} responses to {out}.")
+    if result.ignored:
+        print(f"Not carried over (never needed, or identifying): {', '.join(result.ignored)}")
+    return EXIT_OK
+
+
 def _print_input_error(e) -> None:
     print(str(e), file=sys.stderr)
     print("Nothing was changed. Fix the files and run the command again.", file=sys.stderr)
@@ -130,7 +184,7 @@ def _run(args) -> int:
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
-_COMMANDS = {"init": _init, "dictionary": _dictionary, "validate": _validate, "run": _run}
+_COMMANDS = {"init": _init, "dictionary": _dictionary, "validate": _validate, "import-survey": _import_survey, "run": _run}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -60,6 +60,31 @@ def test_notebook_02_writes_its_tables(sample_runs):
     assert "interactive: open the notebook" in page  # the widget is replaced by a note, not dropped silently
 
 
+def test_notebook_05_tables_hide_the_small_teams_everywhere(sample_runs):
+    _, _, [(out, _), _] = sample_runs
+    emp = pd.read_csv(SAMPLE / "employees.csv")
+    current = emp[emp["exit_date"].isna()]
+    small = set(current.groupby("team").size().loc[lambda n: n < 5].index)
+    assert small  # the sample has teams under the threshold
+    tables = sorted((out / "tables").glob("05_measure_belonging__*.csv"))
+    for key in ("waves", "hr_signals", "results_by_team", "results_by_team_latest", "results_by_demographic_latest",
+                "results_by_team_and_demographic", "items_latest", "reliability", "key_drivers", "trends", "team_alerts",
+                "comments", "what_to_decide"):
+        assert out / "tables" / f"05_measure_belonging__{key}.csv" in tables, key
+    for path in tables:
+        t = pd.read_csv(path)
+        if "team" not in t.columns:
+            continue
+        rows = t[t["team"].isin(small)]
+        if len(rows):
+            assert "hidden" in t.columns and rows["hidden"].all(), path.name
+            figures = rows.select_dtypes(include="number")
+            assert figures.isna().all().all(), path.name
+    nb = (out / "notebooks" / "05_measure_belonging.ipynb").read_text(encoding="utf-8")
+    for team in small:
+        assert not re.search(rf"{team}\s*\(\d", nb)  # never "Catering (62)" in a sentence
+
+
 def test_tables_are_csv_and_xlsx_and_at_least_ten(sample_runs):
     _, _, [(out, _), _] = sample_runs
     csvs = sorted((out / "tables").glob("*.csv"))
@@ -193,5 +218,7 @@ def test_minimal_company_runs_every_notebook_and_says_what_it_skips(tmp_path):
     assert "this section needs skills.csv" in nb and "this section needs absences.csv" in nb
     nb2 = (out / "notebooks" / "02_define_goals.ipynb").read_text(encoding="utf-8")
     assert "this section needs goals.csv" in nb2 and "this section needs roles.csv, drivers.csv" in nb2
-    status = pd.read_csv(out / "tables" / "05_measure_belonging__inputs.csv")
-    assert not status["provided"].any()
+    status = pd.read_csv(out / "tables" / "03_find_gaps__inputs.csv")
+    assert status["provided"].tolist() == [True] + [False] * (len(status) - 1)  # only employees.csv
+    nb5 = (out / "notebooks" / "05_measure_belonging.ipynb").read_text(encoding="utf-8")
+    assert "this section needs survey_items.csv, survey_responses.csv" in nb5
