@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
                    help="set a notebook parameter, e.g. -p scenario=growth (repeatable)")
     s.add_argument("--workers", type=int, help="notebooks run at once (default: all)")
+    s.add_argument("--cell-timeout", type=float, default=300.0, metavar="SECONDS",
+                   help="a cell running longer is taken as a hung kernel and its notebook is run again (default: 300)")
     return p
 
 
@@ -63,7 +65,19 @@ def _parse_parameters(items: list[str]) -> dict:
     return params
 
 
+def _skip_slow_iri_checker() -> None:
+    """Keep jsonschema from importing rfc3987_syntax in this command's process.
+
+    nbformat (through papermill and nbconvert) imports jsonschema, whose format checkers import
+    rfc3987_syntax if it is installed; that package compiles some 35 Lark grammars at import, about
+    2 seconds (python-jsonschema issue #1428). It only checks the "iri" formats, which no notebook
+    schema uses. A None entry in sys.modules makes that optional import fail fast, as if absent.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def main(argv=None) -> int:
+    _skip_slow_iri_checker()
     args = _parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
@@ -165,8 +179,10 @@ def _run(args) -> int:
         names = select_notebooks(args.notebooks)
         if args.workers is not None and args.workers < 1:
             raise UsageError(f"--workers must be at least 1; got: {args.workers!r}")
+        if args.cell_timeout <= 0:
+            raise UsageError(f"--cell-timeout must be more than 0 seconds; got: {args.cell_timeout!r}")
         result = run(args.data, args.out, notebooks=names, parameters=params, workers=args.workers,
-                     progress=sys.stderr.isatty())
+                     progress=sys.stderr.isatty(), cell_timeout=args.cell_timeout)
     except InputError as e:
         _print_input_error(e)
         return EXIT_INVALID

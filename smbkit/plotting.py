@@ -43,7 +43,6 @@ THEME = {
     "axes.labelsize": 10,
     "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
     "figure.dpi": 100,
-    "savefig.bbox": "tight",
     "font.size": 10,
 }
 

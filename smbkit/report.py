@@ -28,6 +28,9 @@ NOTEBOOKS = ("01_assess_workforce", "02_define_goals", "03_find_gaps", "04_plan_
 # A kernel that dies while starting (most often two kernels racing for the same port when
 # notebooks start in parallel, papermill issue #711) is started again this many times.
 KERNEL_START_ATTEMPTS = 3
+# No cell of the shipped notebooks takes more than a few seconds on a 5,000-person company; a cell
+# still waiting after this long is treated as a hung kernel and the notebook is run again.
+DEFAULT_CELL_TIMEOUT = 300.0
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
@@ -102,7 +105,7 @@ def _parameters_of(path: Path) -> set[str]:
 
 
 def run(data_dir, out_dir, *, notebooks: list[str] | None = None, parameters: dict | None = None,
-        workers: int | None = None, progress: bool = False) -> RunResult:
+        workers: int | None = None, progress: bool = False, cell_timeout: float = DEFAULT_CELL_TIMEOUT) -> RunResult:
     """Validate a company folder, execute the notebooks in parallel and write the report.
 
     Parameters
@@ -118,6 +121,8 @@ def run(data_dir, out_dir, *, notebooks: list[str] | None = None, parameters: di
         Notebooks run at once (threads, each with its own kernel); default: all of them.
     progress : bool, default=False
         Show a progress bar on stderr.
+    cell_timeout : float, default=300
+        Seconds a cell may run before its kernel is taken to be hung and the notebook is run again.
 
     Raises
     ------
@@ -153,7 +158,8 @@ def run(data_dir, out_dir, *, notebooks: list[str] | None = None, parameters: di
     results: dict[str, NotebookResult] = {}
     bar = _progress(len(names), progress)
     with ThreadPoolExecutor(max_workers=max(1, min(workers or len(names), len(names)))) as pool:
-        futures = {pool.submit(_execute_and_render, source / f"{n}.ipynb", out_dir / "notebooks" / f"{n}.ipynb", p): n
+        futures = {pool.submit(_execute_and_render, source / f"{n}.ipynb", out_dir / "notebooks" / f"{n}.ipynb", p,
+                               cell_timeout): n
                    for n, p in jobs.items()}
         for fut in as_completed(futures):
             res = fut.result()
@@ -219,9 +225,9 @@ def _kernel_manager_class(log_path: Path):
     return HereKernelManager
 
 
-def _execute_and_render(source: Path, target: Path, params: dict) -> NotebookResult:
+def _execute_and_render(source: Path, target: Path, params: dict, cell_timeout: float) -> NotebookResult:
     """Run a notebook, then render its report section at once, while other kernels still run."""
-    result = _execute(source, target, params)
+    result = _execute(source, target, params, cell_timeout)
     if target.exists():
         try:
             result.html = _section(target)
@@ -230,8 +236,16 @@ def _execute_and_render(source: Path, target: Path, params: dict) -> NotebookRes
     return result
 
 
-def _execute(source: Path, target: Path, params: dict) -> NotebookResult:
+def _execute(source: Path, target: Path, params: dict, cell_timeout: float = DEFAULT_CELL_TIMEOUT) -> NotebookResult:
+    """Run one notebook with papermill; start it again on a fresh kernel when the kernel fails.
+
+    A cell error is the notebook's own failure and is reported at once. A kernel that does not
+    start (a port race), dies, or stops answering (a cell outliving ``cell_timeout`` seconds while
+    nothing happens: the rare lost-reply hang of papermill issue #711) is a failure of the machinery,
+    so the notebook runs again, up to `KERNEL_START_ATTEMPTS` times in all.
+    """
     import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     name = source.stem
@@ -241,33 +255,25 @@ def _execute(source: Path, target: Path, params: dict) -> NotebookResult:
         try:
             papermill.execute_notebook(str(source), str(target), parameters=params, kernel_name="python3",
                                        progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+                                       execution_timeout=cell_timeout,
                                        kernel_manager_class=_kernel_manager_class(target.parent.parent / "logs" / f"{name}.kernel.log"))
             return NotebookResult(name, True, time.perf_counter() - start, target)
         except PapermillExecutionError as e:
             cell = _failed_cell(target)
             return NotebookResult(name, False, time.perf_counter() - start, target, cell, f"{e.ename}: {e.evalue}")
-        except Exception as e:  # the kernel did not start; try again (ports, slow machine)
+        except (CellTimeoutError, DeadKernelError, RuntimeError, TimeoutError) as e:
             last_error = e
-            if _any_cell_ran(target):
-                break
             time.sleep(0.5 * (attempt + 1))
-    return NotebookResult(name, False, time.perf_counter() - start, target, None,
-                          f"the notebook could not run: {type(last_error).__name__}: {last_error}")
+    what = ("a cell ran longer than the cell timeout of {:g} seconds".format(cell_timeout)
+            if isinstance(last_error, CellTimeoutError) else f"{type(last_error).__name__}: {last_error}")
+    return NotebookResult(name, False, time.perf_counter() - start, target, _failed_cell(target) if target.exists() else None,
+                          f"the notebook could not run after {KERNEL_START_ATTEMPTS} tries ({what})")
 
 
 def _read_nb(path: Path):
     import nbformat
 
     return nbformat.read(str(path), as_version=4)
-
-
-def _any_cell_ran(path: Path) -> bool:
-    if not path.exists():
-        return False
-    try:
-        return any(c.get("execution_count") for c in _read_nb(path).cells if c.cell_type == "code")
-    except Exception:
-        return False
 
 
 def _failed_cell(path: Path) -> int | None:

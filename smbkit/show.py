@@ -21,6 +21,7 @@ __all__ = ["Page", "safe_for_spreadsheet", "FORMULA_PREFIXES"]
 # (OWASP "CSV injection"); smbkit prefixes such text with an apostrophe.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _KEY_RE = re.compile(r"^[a-z0-9_]+$")
+CHART_DPI = 100
 
 
 def safe_for_spreadsheet(table: pd.DataFrame) -> pd.DataFrame:
@@ -74,12 +75,21 @@ class Page:
             self.saved.append(path)
 
     def chart(self, ax):
-        """Show a chart now (so it stays next to its sentence) and free its memory."""
+        """Show a chart now (so it stays next to its sentence) and free its memory.
+
+        The chart is drawn once, straight to PNG: smbkit's figures lay themselves out
+        (constrained layout), so the notebook's usual second "tight" drawing pass is not needed.
+        """
+        import io
+
         import matplotlib.pyplot as plt
+        from IPython.display import Image
 
         fig = ax.figure
-        _display(fig)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=CHART_DPI, bbox_inches=None)
         plt.close(fig)
+        _display(Image(data=buf.getvalue(), format="png"))
 
     def show(self, obj):
         """Show an object as it is (a widget, for instance)."""

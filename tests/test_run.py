@@ -222,3 +222,35 @@ def test_minimal_company_runs_every_notebook_and_says_what_it_skips(tmp_path):
     assert status["provided"].tolist() == [True] + [False] * (len(status) - 1)  # only employees.csv
     nb5 = (out / "notebooks" / "05_measure_belonging.ipynb").read_text(encoding="utf-8")
     assert "this section needs survey_items.csv, survey_responses.csv" in nb5
+
+
+def _notebook(path, source):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_a_hung_kernel_is_retried_on_a_fresh_kernel(tmp_path):
+    from smbkit.report import _execute
+
+    marker = tmp_path / "first-try"
+    src = _notebook(tmp_path / "hang_once.ipynb",
+                    f"import pathlib, time\np = pathlib.Path({str(marker)!r})\nfirst = not p.exists()\np.touch()\n"
+                    "time.sleep(60 if first else 0)")
+    (tmp_path / "out").mkdir()
+    result = _execute(src, tmp_path / "out" / "hang_once.ipynb", {}, cell_timeout=4)
+    assert result.ok, result.error
+
+
+def test_a_kernel_that_keeps_hanging_fails_with_a_clear_message(tmp_path):
+    from smbkit.report import KERNEL_START_ATTEMPTS, _execute
+
+    src = _notebook(tmp_path / "hang.ipynb", "import time\ntime.sleep(60)")
+    (tmp_path / "out").mkdir()
+    result = _execute(src, tmp_path / "out" / "hang.ipynb", {}, cell_timeout=2)
+    assert not result.ok
+    assert f"could not run after {KERNEL_START_ATTEMPTS} tries (a cell ran longer than the cell timeout of 2 seconds)" in result.error
