@@ -264,7 +264,7 @@ def _execute(source: Path, target: Path, params: dict, cell_timeout: float = DEF
         except (CellTimeoutError, DeadKernelError, RuntimeError, TimeoutError) as e:
             last_error = e
             time.sleep(0.5 * (attempt + 1))
-    what = ("a cell ran longer than the cell timeout of {:g} seconds".format(cell_timeout)
+    what = (f"a cell ran longer than the cell timeout of {cell_timeout:g} seconds"
             if isinstance(last_error, CellTimeoutError) else f"{type(last_error).__name__}: {last_error}")
     return NotebookResult(name, False, time.perf_counter() - start, target, _failed_cell(target) if target.exists() else None,
                           f"the notebook could not run after {KERNEL_START_ATTEMPTS} tries ({what})")
