@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import privacy
 from .data import Company
-from .workforce import absence_rate, current_employees, turnover
+from .workforce import absence_rate, current_employees, decisions_table, turnover
 
 __all__ = [
     "FAVORABLE_TOP_POINTS",
@@ -661,9 +661,7 @@ def belonging_decisions(company: Company) -> pd.DataFrame:
     if last["response_rate_pct"] < 60:
         rows.append(("medium", "Explain how survey results are used and protected",
                      f"only {last['response_rate_pct']:.0f}% answered the latest wave"))
-    out = pd.DataFrame(rows, columns=["priority", "action", "why"])
-    rank = out["priority"].map({"high": 0, "medium": 1, "low": 2})
-    return out.iloc[np.argsort(rank.to_numpy(), kind="stable")].reset_index(drop=True)
+    return decisions_table(rows)
 
 
 # ---------------------------------------------------------------------------------------------

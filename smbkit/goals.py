@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import privacy
 from .data import Company
-from .workforce import current_employees
+from .workforce import current_employees, decisions_table
 
 __all__ = [
     "GREEN",
@@ -620,9 +620,7 @@ def goals_decisions(company: Company, *, scenario: str | None = None) -> pd.Data
         failed = checks[checks["passed"].eq(False).fillna(False)]
         for goal, grp in failed.groupby("goal_id", sort=False):
             rows.append(("low", f"Rewrite key result {goal} so it is SMART", "; ".join(grp["reason"])))
-    out = pd.DataFrame(rows, columns=["priority", "action", "why"])
-    rank = out["priority"].map({"high": 0, "medium": 1, "low": 2})
-    return out.iloc[np.argsort(rank.to_numpy(), kind="stable")].reset_index(drop=True)
+    return decisions_table(rows)
 
 
 def okr_takeaway(tree: pd.DataFrame, objectives: pd.DataFrame) -> str:

@@ -34,6 +34,7 @@ __all__ = [
     "representation",
     "data_quality",
     "workforce_decisions",
+    "decisions_table",
     "money",
     "company_summary",
     "skills_matrix_takeaway",
@@ -517,6 +518,19 @@ def data_quality(company: Company) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["check", "affected", "what_it_means"])
 
 
+PRIORITIES = ("high", "medium", "low")
+
+
+def decisions_table(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """A "What to decide" table from (priority, action, why) rows: high first, order kept within a priority."""
+    out = pd.DataFrame(rows, columns=["priority", "action", "why"])
+    unknown = set(out["priority"]) - set(PRIORITIES)
+    if unknown:
+        raise ValueError(f"priority must be one of {PRIORITIES}; got: {sorted(unknown)!r}")
+    rank = out["priority"].map({p: k for k, p in enumerate(PRIORITIES)})
+    return out.iloc[np.argsort(rank.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
 def workforce_decisions(company: Company) -> pd.DataFrame:
     """The actions notebook 01 recommends, most urgent first.
 
@@ -565,9 +579,7 @@ def workforce_decisions(company: Company) -> pd.DataFrame:
     if len(dq):
         rows.append(("low", "Fill the data gaps listed in the data-quality table",
                      "; ".join(f"{r.affected} {r.check}" for r in dq.itertuples())))
-    out = pd.DataFrame(rows, columns=["priority", "action", "why"])
-    rank = out["priority"].map({"high": 0, "medium": 1, "low": 2})
-    return out.iloc[np.argsort(rank.to_numpy(), kind="stable")].reset_index(drop=True)
+    return decisions_table(rows)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -711,7 +723,7 @@ def data_quality_takeaway(dq: pd.DataFrame) -> str:
 def decisions_takeaway(decisions: pd.DataFrame) -> str:
     """Sentence for a "What to decide" table (columns priority, action, why)."""
     if decisions.empty:
-        return "Nothing in today's workforce data calls for action."
+        return "Nothing in these numbers calls for action."
     high = decisions[decisions["priority"] == "high"]
     text = f"{len(decisions)} actions come out of these numbers, {len(high)} of them urgent."
     if len(high):

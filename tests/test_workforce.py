@@ -219,3 +219,10 @@ def test_money_formats_for_prose():
     assert w.money(52290, "EUR") == "EUR 52k"
     assert w.money(950, "GBP") == "GBP 950"
     assert w.money(-20000, "USD") == "-USD 20k"
+
+
+def test_decisions_table_orders_by_priority_and_keeps_order_within():
+    t = w.decisions_table([("low", "c", ""), ("high", "a", ""), ("medium", "b", ""), ("high", "a2", "")])
+    assert t["action"].tolist() == ["a", "a2", "b", "c"]
+    with pytest.raises(ValueError, match="priority must be one of"):
+        w.decisions_table([("urgent", "x", "")])
