@@ -3,7 +3,7 @@
 The notebooks call these names; every one is documented in its module.
 """
 
-from . import belonging, privacy, widgets
+from . import belonging, gaps, learning, privacy, widgets
 from .data import (
     Company,
     InputError,
@@ -76,6 +76,8 @@ __all__ = [
     "absence_takeaway",
     "backtest_table",
     "belonging",
+    "gaps",
+    "learning",
     "company_summary",
     "coverage_takeaway",
     "current_employees",

@@ -31,6 +31,7 @@ __all__ = [
     "belonging_trend_chart",
     "score_heatmap",
     "drivers_chart",
+    "skill_gap_heatmap",
 ]
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -300,4 +301,25 @@ def drivers_chart(drivers: pd.DataFrame, *, ax=None):
     ax.set_ylabel("link with eNPS (|Spearman|)")
     ax.set_title("Key drivers: fix the low-score, high-link questions first")
     ax.legend(frameon=False, fontsize=8)
+    return ax
+
+
+def skill_gap_heatmap(gaps: pd.DataFrame, *, ax=None):
+    """Heatmap: people missing at the required level, by role and skill (blank where the role does not need the skill)."""
+    grid = gaps.pivot_table(index="role", columns="skill", values="gap", aggfunc="sum")
+    ax = _axes(ax, (max(6, 0.5 * grid.shape[1] + 3), 0.4 * grid.shape[0] + 2))
+    values = grid.to_numpy(dtype=float)
+    top = max(1.0, float(np.nanmax(values)) if np.isfinite(values).any() else 1.0)
+    mesh = ax.pcolormesh(np.ma.masked_invalid(values), cmap="Oranges", vmin=0, vmax=top, edgecolors="white", linewidth=1)
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            if not np.isnan(values[i, j]) and values[i, j] > 0:
+                ax.text(j + 0.5, i + 0.5, f"{values[i, j]:.0f}", ha="center", va="center", fontsize=8,
+                        color="white" if values[i, j] > top / 2 else "black")
+    ax.set_xticks(np.arange(grid.shape[1]) + 0.5, list(grid.columns), rotation=60, ha="right")
+    ax.set_yticks(np.arange(grid.shape[0]) + 0.5, list(grid.index))
+    ax.invert_yaxis()
+    ax.tick_params(length=0)
+    ax.figure.colorbar(mesh, ax=ax, fraction=0.04, label="people missing at the required level")
+    ax.set_title("Skill gaps by role")
     return ax

@@ -11,7 +11,7 @@ import pandas as pd
 from .data import Company
 from .goals import demand, demand_takeaway, likely_scenario
 
-__all__ = ["demand_explorer", "demand_for_changes"]
+__all__ = ["demand_explorer", "demand_for_changes", "plan_explorer"]
 
 SLIDER_RANGE = (-50.0, 150.0)  # % change of a driver over the horizon
 
@@ -72,3 +72,32 @@ def demand_explorer(company: Company, *, scenario: str | None = None):
         s.observe(moved, names="value")
     redraw()
     return w.VBox([picker, *sliders.values(), out])
+
+
+def plan_explorer(company: Company, *, scenario: str | None = None):
+    """A scenario picker and a build-or-cheapest preference; the recommended plan updates in place."""
+    import ipywidgets as w
+    from IPython.display import HTML, display
+
+    from .gaps import plan_takeaway, recommended_plan
+    from .show import _HtmlTable
+
+    sc = company.scenarios
+    names = list(dict.fromkeys(sc["scenario"])) if sc is not None else ["today"]
+    picker = w.Dropdown(options=names, value=scenario or likely_scenario(company), description="Scenario",
+                        style={"description_width": "initial"})
+    prefer = w.ToggleButtons(options=[("Cheapest option", "cost"), ("Prefer training our people", "build")], value="cost",
+                             description="Closing skill gaps", style={"description_width": "initial"})
+    out = w.Output()
+
+    def redraw(*_):
+        plan = recommended_plan(company, scenario=picker.value, prefer=prefer.value)
+        out.clear_output(wait=True)
+        with out:
+            display(HTML(f"<p>{plan_takeaway(plan, company)}</p>"))
+            display(_HtmlTable(plan, None, index=False, min_size=None))
+
+    picker.observe(redraw, names="value")
+    prefer.observe(redraw, names="value")
+    redraw()
+    return w.VBox([picker, prefer, out])

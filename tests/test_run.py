@@ -85,6 +85,15 @@ def test_notebook_05_tables_hide_the_small_teams_everywhere(sample_runs):
         assert not re.search(rf"{team}\s*\(\d", nb)  # never "Catering (62)" in a sentence
 
 
+def test_notebook_03_writes_its_tables(sample_runs):
+    _, _, [(out, _), _] = sample_runs
+    for key in ("supply_projection", "headcount_gaps", "skill_gaps", "talent_pool_summary", "talent_pool", "closure_options",
+                "recommended_plan", "learning_ecosystem", "learning_plan", "learning_evaluation", "what_to_decide"):
+        assert (out / "tables" / f"03_find_gaps__{key}.csv").exists(), key
+    plan = pd.read_csv(out / "tables" / "03_find_gaps__recommended_plan.csv")
+    assert plan["cost"].gt(0).all() and set(plan["action"]) <= {"buy", "borrow", "bot", "build"}
+
+
 def test_tables_are_csv_and_xlsx_and_at_least_ten(sample_runs):
     _, _, [(out, _), _] = sample_runs
     csvs = sorted((out / "tables").glob("*.csv"))
@@ -218,8 +227,10 @@ def test_minimal_company_runs_every_notebook_and_says_what_it_skips(tmp_path):
     assert "this section needs skills.csv" in nb and "this section needs absences.csv" in nb
     nb2 = (out / "notebooks" / "02_define_goals.ipynb").read_text(encoding="utf-8")
     assert "this section needs goals.csv" in nb2 and "this section needs roles.csv, drivers.csv" in nb2
-    status = pd.read_csv(out / "tables" / "03_find_gaps__inputs.csv")
-    assert status["provided"].tolist() == [True] + [False] * (len(status) - 1)  # only employees.csv
+    status = pd.read_csv(out / "tables" / "04_plan_automation__inputs.csv")
+    assert not status["provided"].any()
+    nb3 = (out / "notebooks" / "03_find_gaps.ipynb").read_text(encoding="utf-8")
+    assert "this section needs roles.csv, drivers.csv" in nb3 and "this section needs learning.csv" in nb3
     nb5 = (out / "notebooks" / "05_measure_belonging.ipynb").read_text(encoding="utf-8")
     assert "this section needs survey_items.csv, survey_responses.csv" in nb5
 

@@ -1,0 +1,199 @@
+"""Notebook 03's learning side: which learning ecosystem fits, who to train, and whether training paid.
+
+Evaluation follows Kirkpatrick's four levels (reaction, learning, behaviour, results) and Phillips'
+fifth, return on investment.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import privacy
+from .data import Company
+from .gaps import BUILD_MONTHS, _build_cost, _role_costs, recommended_plan, trainees
+from .workforce import current_employees, single_points_of_failure
+
+__all__ = ["ecosystem_fit", "learning_plan", "learning_evaluation", "ecosystem_takeaway", "evaluation_takeaway"]
+
+SMALL, MID = 50, 100  # headcounts at which a company stops being small / mid-sized for these rules
+REMOTE_SHARE = 0.3  # share of hybrid or remote people from which distance learning matters
+RICH_LEARNING_DATA = 20  # learning.csv rows with evaluations before analytics can steer learning
+
+
+def ecosystem_fit(company: Company, *, scenario: str | None = None) -> pd.DataFrame:
+    """Score the four kinds of learning ecosystem against the company, with the reasons.
+
+    Rules (points), from the source material's guidance that small retail-like firms fit blended or
+    social learning and fast-moving, distributed firms fit performance support or data-driven:
+
+    - blended: +2 under 100 people; +1 when at least half work onsite; +1 when skill gaps span 3+ roles.
+    - social: +2 under 50 people; +1 when 2+ skills hang on one person (peers spread know-how);
+      +1 when at least half work onsite.
+    - performance support: +2 when most skill gaps need basic or working level (job aids suffice);
+      +1 when 30%+ work hybrid or remote.
+    - data-driven: +2 with 20+ evaluated trainings in learning.csv; +1 from 100 people; +1 when 30%+
+      work hybrid or remote.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``kind``, ``points``, ``reasons``, ``recommended`` (the highest score; ties keep
+        the order above).
+    """
+    from .gaps import skill_gaps
+
+    cur = current_employees(company)
+    n = len(cur)
+    remote = cur["work_mode"].isin(["hybrid", "remote"]).mean() if n else 0.0
+    onsite = cur["work_mode"].eq("onsite").mean() if n else 0.0
+    gaps = skill_gaps(company, scenario=scenario) if company.has("role_skills", "skills", "roles", "drivers") else pd.DataFrame()
+    open_gaps = gaps[gaps["gap"] > 0] if len(gaps) else gaps
+    spof = len(single_points_of_failure(company)) if company.has("skills") else 0
+    evaluated = 0
+    if company.has("learning"):
+        ln = company.learning
+        evaluated = int((ln["reaction"].notna() | ln["post_score"].notna() | ln["behavior"].notna()).sum())
+    rules = {
+        "blended": [(n < MID, 2, f"{n} people: small enough for in-person sessions"),
+                    (onsite >= 0.5, 1, f"{onsite:.0%} work onsite"),
+                    (len(open_gaps) and open_gaps["role"].nunique() >= 3, 1, "skill gaps span several roles")],
+        "social": [(n < SMALL, 2, f"{n} people: everyone can learn from everyone"),
+                   (spof >= 2, 1, f"{spof} skills hang on one person: peer learning spreads them"),
+                   (onsite >= 0.5, 1, f"{onsite:.0%} work onsite")],
+        "performance support": [(len(open_gaps) and (open_gaps["required"] <= 2).mean() > 0.5, 2,
+                                 "most gaps need basic or working level: checklists and job aids suffice"),
+                                (remote >= REMOTE_SHARE, 1, f"{remote:.0%} work hybrid or remote")],
+        "data-driven": [(evaluated >= RICH_LEARNING_DATA, 2, f"{evaluated} evaluated trainings to learn from"),
+                        (n >= MID, 1, f"{n} people"),
+                        (remote >= REMOTE_SHARE, 1, f"{remote:.0%} work hybrid or remote")],
+    }
+    rows = []
+    for kind, checks in rules.items():
+        hits = [(pts, why) for ok, pts, why in checks if ok]
+        rows.append({"kind": kind, "points": sum(p for p, _ in hits), "reasons": "; ".join(w for _, w in hits) or "no rule applies"})
+    out = pd.DataFrame(rows)
+    out["recommended"] = False
+    out.loc[out["points"].idxmax(), "recommended"] = True
+    return out
+
+
+def learning_plan(company: Company, *, scenario: str | None = None, prefer: str = "cost") -> pd.DataFrame:
+    """Who to train in what, from the ``build`` steps of `gaps.recommended_plan`.
+
+    For each build step the role's people nearest to the required level are chosen (the same
+    choice the plan made). The programme is the one learning.csv used most for that skill, or
+    "to choose" when there is none. Hours and cost are per level, times the levels to climb.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``person`` (employee_id, or name when show_names), ``role``, ``skill``,
+        ``from_level``, ``to_level``, ``programme``, ``hours``, ``cost``, ``months``.
+    """
+    plan = recommended_plan(company, scenario=scenario, prefer=prefer)
+    build = plan[plan["action"] == "build"]
+    cols = ["person", "role", "skill", "from_level", "to_level", "programme", "hours", "cost", "months"]
+    if build.empty:
+        return pd.DataFrame(columns=cols)
+    cur = current_employees(company)
+    labels = privacy.person_labels(cur, show_names=company.settings.show_names)
+    s = company.settings
+    hourly = _role_costs(company) / (s.hours_per_fte_week * s.weeks_per_year)
+    required = company.role_skills.set_index(["role", "skill"])["required_proficiency"]
+    rows = []
+    for b in build.itertuples():
+        need = int(required[(b.role, b.skill)])
+        per_level, hours, _ = _build_cost(company, b.skill, float(hourly.get(b.role, hourly.median())))
+        programme = "to choose (no past programme for this skill)"
+        if company.has("learning"):
+            used = company.learning.loc[company.learning["skill"] == b.skill, "program"]
+            if len(used):
+                programme = str(used.value_counts().index[0])
+        for emp, level in trainees(company, b.role, b.skill, need)[: int(b.fte)]:
+            steps = need - level
+            rows.append({"person": labels[emp], "role": b.role, "skill": b.skill, "from_level": level, "to_level": need,
+                         "programme": programme, "hours": hours * steps, "cost": per_level * steps, "months": BUILD_MONTHS * steps})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def learning_evaluation(company: Company) -> pd.DataFrame:
+    """Each programme at Kirkpatrick's four levels and Phillips' ROI.
+
+    Level 1: mean reaction (1-5). Level 2: mean pre and post test score, the mean gain and a paired
+    t-test of post against pre (scipy ttest_rel). Level 3: mean behaviour (1-5). Level 4: the money
+    results recorded in result_value, taken as already isolated from other causes. Level 5
+    (Phillips): ROI % = (benefits - fully loaded costs) / fully loaded costs x 100 and benefit-cost
+    ratio = benefits / costs, where costs are the programme costs plus participants' time (hours x
+    their loaded hourly cost). Following Phillips' guiding principles, costs count every participant
+    while benefits count only results that were measured (no data, no improvement assumed).
+    Programmes with fewer participants than min_group_size show no feedback or test figures (levels
+    1-3): those are a few people's personal answers.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``programme``, ``participants``, ``reaction``, ``pre``, ``post``, ``gain``,
+        ``gain_p_value``, ``behaviour``, ``benefits``, ``measured``, ``costs``, ``roi_pct``,
+        ``benefit_cost_ratio``, ``negative_roi``, ``not_monetised`` (what to report beside ROI).
+    """
+    from scipy.stats import ttest_rel
+
+    cols = ["programme", "participants", "reaction", "pre", "post", "gain", "gain_p_value", "behaviour", "benefits", "measured",
+            "costs", "roi_pct", "benefit_cost_ratio", "negative_roi", "not_monetised"]
+    if not company.has("learning"):
+        return pd.DataFrame(columns=cols)
+    s = company.settings
+    ln = company.learning.merge(company.employees[["employee_id", "annual_cost", "fte"]], on="employee_id", how="left")
+    hourly = ln["annual_cost"] / (ln["fte"] * s.hours_per_fte_week * s.weeks_per_year)
+    ln = ln.assign(time_cost=ln["hours"] * hourly.fillna(hourly.median()))
+    rows = []
+    for prog, g in ln.groupby("program", sort=True):
+        pair = g[["pre_score", "post_score"]].dropna()
+        p = float(ttest_rel(pair["post_score"], pair["pre_score"]).pvalue) if len(pair) >= 2 and (pair["post_score"] - pair["pre_score"]).std() > 0 else np.nan
+        measured = int(g["result_value"].notna().sum())
+        benefits = float(g["result_value"].sum()) if measured else np.nan
+        costs = float(g["cost"].sum() + g["time_cost"].sum())
+        roi = (benefits - costs) / costs * 100 if measured and costs else np.nan
+        intangible = []
+        if g["reaction"].notna().any():
+            intangible.append(f"reaction {g['reaction'].mean():.1f}/5")
+        if g["behavior"].notna().any():
+            intangible.append(f"applied at work {g['behavior'].mean():.1f}/5")
+        if measured < len(g):
+            intangible.append(f"results not measured for {len(g) - measured} of {len(g)} people")
+        if len(g) < company.settings.min_group_size:
+            # feedback and test scores of a handful of people are personal: keep only the money
+            intangible = [f"feedback hidden: fewer than {company.settings.min_group_size} participants"] + intangible[-1:] \
+                if measured < len(g) else [f"feedback hidden: fewer than {company.settings.min_group_size} participants"]
+            g = g.assign(reaction=np.nan, behavior=np.nan)
+            pair = pair.iloc[0:0]
+            p = np.nan
+        rows.append({"programme": prog, "participants": len(g), "reaction": g["reaction"].mean(), "pre": pair["pre_score"].mean(),
+                     "post": pair["post_score"].mean(), "gain": (pair["post_score"] - pair["pre_score"]).mean(), "gain_p_value": p,
+                     "behaviour": g["behavior"].mean(), "benefits": benefits, "measured": measured, "costs": costs, "roi_pct": roi,
+                     "benefit_cost_ratio": benefits / costs if measured and costs else np.nan,
+                     "negative_roi": bool(measured and roi < 0), "not_monetised": "; ".join(intangible)})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def ecosystem_takeaway(fit: pd.DataFrame) -> str:
+    """Sentence for `ecosystem_fit`."""
+    best = fit[fit["recommended"]].iloc[0]
+    return f"A {best['kind']} learning ecosystem fits best ({best['points']} points): {best['reasons']}."
+
+
+def evaluation_takeaway(ev: pd.DataFrame, company: Company) -> str:
+    """Sentence for `learning_evaluation`."""
+    if ev.empty:
+        return "There is no learning.csv, so past training cannot be evaluated."
+    cur = company.settings.currency
+    scored = ev.dropna(subset=["roi_pct"])
+    text = f"{len(ev)} programmes, {int(ev['participants'].sum())} participations, {cur} {ev['costs'].sum():,.0f} in fully loaded costs."
+    if len(scored):
+        best = scored.loc[scored["roi_pct"].idxmax()]
+        text += f" Best measured return: {best['programme']} ({best['roi_pct']:.0f}% ROI)."
+        neg = scored[scored["negative_roi"]]
+        if len(neg):
+            text += f" {len(neg)} programme{'s' if len(neg) > 1 else ''} did not pay back what {'they' if len(neg) > 1 else 'it'} cost: {', '.join(neg['programme'])}."
+    return text
