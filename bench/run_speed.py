@@ -22,8 +22,8 @@ from pathlib import Path
 import nbformat
 import papermill
 
+from smbkit._runner import kernel_manager_class
 from smbkit.data import sample_dir
-from smbkit.report import _kernel_manager_class
 
 IMPORTS = "import pandas, matplotlib.pyplot, seaborn, statsmodels.api, ipywidgets, smbkit"
 
@@ -37,7 +37,7 @@ def baseline(work: Path) -> float:
     start = time.perf_counter()
     for k in range(5):
         papermill.execute_notebook(str(src), str(work / f"imports_{k}.ipynb"), kernel_name="python3", progress_bar=False,
-                                   kernel_manager_class=_kernel_manager_class(work / "baseline.log"))
+                                   kernel_manager_class=kernel_manager_class(work / "baseline.log"))
     return time.perf_counter() - start
 
 

@@ -65,19 +65,10 @@ def _parse_parameters(items: list[str]) -> dict:
     return params
 
 
-def _skip_slow_iri_checker() -> None:
-    """Keep jsonschema from importing rfc3987_syntax in this command's process.
-
-    nbformat (through papermill and nbconvert) imports jsonschema, whose format checkers import
-    rfc3987_syntax if it is installed; that package compiles some 35 Lark grammars at import, about
-    2 seconds (python-jsonschema issue #1428). It only checks the "iri" formats, which no notebook
-    schema uses. A None entry in sys.modules makes that optional import fail fast, as if absent.
-    """
-    sys.modules.setdefault("rfc3987_syntax", None)
-
-
 def main(argv=None) -> int:
-    _skip_slow_iri_checker()
+    from .report import skip_slow_iri_checker
+
+    skip_slow_iri_checker()
     args = _parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)

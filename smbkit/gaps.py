@@ -45,9 +45,10 @@ __all__ = [
 # role had this many extra person-years at the company rate (a gamma-Poisson prior; Gelman et al.,
 # Bayesian Data Analysis, 3rd ed., 2.6).
 PRIOR_PERSON_YEARS = 2.0
-# Editable hiring assumptions. Recruiting cost: agency fees run 15-25% of first-year salary
-# (SHRM, "Using Agencies to Recruit"); 20% is the middle. Time to hire: SHRM's benchmark time to
-# fill is about 42 days; with notice periods two months is a fair planning figure.
+# Editable hiring assumptions. Recruiting cost: contingency agency fees commonly run 15-25% of
+# first-year pay; 20% is the middle of that range. Time to hire: SHRM's Human Capital Benchmarking
+# Report (2016) puts the average time to fill at 42 days; with a notice period, two months is a
+# fair planning figure.
 RECRUITING_COST_SHARE = 0.20
 MONTHS_TO_HIRE = 2.0
 # Contractors and agency staff cost more per hour than employees; 1.35x is a common planning
@@ -420,18 +421,19 @@ def recommended_plan(company: Company, *, scenario: str | None = None, prefer: s
     return out
 
 
-def gaps_decisions(company: Company, *, scenario: str | None = None) -> pd.DataFrame:
+def gaps_decisions(company: Company, *, scenario: str | None = None, plan: pd.DataFrame | None = None) -> pd.DataFrame:
     """Actions from notebook 03: the plan's steps, largest cost first within each kind.
 
     Hires needed in every scenario and critical-skill hires are high priority; contracts, bots and
-    training are medium; a total line is not added (the plan table holds it).
+    training are medium; a total line is not added (the plan table holds it). Pass ``plan`` to
+    reuse a `recommended_plan` already made.
 
     Returns
     -------
     DataFrame
         Columns: ``priority``, ``action``, ``why``.
     """
-    plan = recommended_plan(company, scenario=scenario)
+    plan = recommended_plan(company, scenario=scenario) if plan is None else plan
     cur = company.settings.currency
     rows = []
     for p in plan.sort_values("cost", ascending=False).itertuples():

@@ -78,11 +78,13 @@ def ecosystem_fit(company: Company, *, scenario: str | None = None) -> pd.DataFr
     return out
 
 
-def learning_plan(company: Company, *, scenario: str | None = None, prefer: str = "cost") -> pd.DataFrame:
+def learning_plan(company: Company, *, scenario: str | None = None, prefer: str = "cost",
+                  plan: pd.DataFrame | None = None) -> pd.DataFrame:
     """Who to train in what, from the ``build`` steps of `gaps.recommended_plan`.
 
     For each build step the role's people nearest to the required level are chosen (the same
-    choice the plan made). The programme is the one learning.csv used most for that skill, or
+    choice the plan made; pass ``plan`` to reuse one already made). The programme is the one
+    learning.csv used most for that skill, or
     "to choose" when there is none. Hours and cost are per level, times the levels to climb.
 
     Returns
@@ -91,7 +93,7 @@ def learning_plan(company: Company, *, scenario: str | None = None, prefer: str 
         Columns: ``person`` (employee_id, or name when show_names), ``role``, ``skill``,
         ``from_level``, ``to_level``, ``programme``, ``hours``, ``cost``, ``months``.
     """
-    plan = recommended_plan(company, scenario=scenario, prefer=prefer)
+    plan = recommended_plan(company, scenario=scenario, prefer=prefer) if plan is None else plan
     build = plan[plan["action"] == "build"]
     cols = ["person", "role", "skill", "from_level", "to_level", "programme", "hours", "cost", "months"]
     if build.empty:
@@ -117,11 +119,25 @@ def learning_plan(company: Company, *, scenario: str | None = None, prefer: str 
     return pd.DataFrame(rows, columns=cols)
 
 
+def _paired_p(diffs: pd.Series) -> float:
+    """Two-sided p-value of a paired t-test: t = mean(d) / (sd(d) / sqrt(n)) on n - 1 degrees of freedom.
+
+    Student's t distribution from scipy.special (scipy.stats costs a second to import).
+    """
+    from scipy.special import stdtr
+
+    d = diffs.dropna().to_numpy(dtype=float)
+    if len(d) < 2 or d.std(ddof=1) == 0:
+        return float("nan")
+    t = d.mean() / (d.std(ddof=1) / np.sqrt(len(d)))
+    return float(2 * stdtr(len(d) - 1, -abs(t)))
+
+
 def learning_evaluation(company: Company) -> pd.DataFrame:
     """Each programme at Kirkpatrick's four levels and Phillips' ROI.
 
     Level 1: mean reaction (1-5). Level 2: mean pre and post test score, the mean gain and a paired
-    t-test of post against pre (scipy ttest_rel). Level 3: mean behaviour (1-5). Level 4: the money
+    t-test of post against pre (`_paired_p`). Level 3: mean behaviour (1-5). Level 4: the money
     results recorded in result_value, taken as already isolated from other causes. Level 5
     (Phillips): ROI % = (benefits - fully loaded costs) / fully loaded costs x 100 and benefit-cost
     ratio = benefits / costs, where costs are the programme costs plus participants' time (hours x
@@ -137,8 +153,6 @@ def learning_evaluation(company: Company) -> pd.DataFrame:
         ``gain_p_value``, ``behaviour``, ``benefits``, ``measured``, ``costs``, ``roi_pct``,
         ``benefit_cost_ratio``, ``negative_roi``, ``not_monetised`` (what to report beside ROI).
     """
-    from scipy.stats import ttest_rel
-
     cols = ["programme", "participants", "reaction", "pre", "post", "gain", "gain_p_value", "behaviour", "benefits", "measured",
             "costs", "roi_pct", "benefit_cost_ratio", "negative_roi", "not_monetised"]
     if not company.has("learning"):
@@ -150,7 +164,7 @@ def learning_evaluation(company: Company) -> pd.DataFrame:
     rows = []
     for prog, g in ln.groupby("program", sort=True):
         pair = g[["pre_score", "post_score"]].dropna()
-        p = float(ttest_rel(pair["post_score"], pair["pre_score"]).pvalue) if len(pair) >= 2 and (pair["post_score"] - pair["pre_score"]).std() > 0 else np.nan
+        p = _paired_p(pair["post_score"] - pair["pre_score"])
         measured = int(g["result_value"].notna().sum())
         benefits = float(g["result_value"].sum()) if measured else np.nan
         costs = float(g["cost"].sum() + g["time_cost"].sum())

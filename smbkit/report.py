@@ -10,27 +10,20 @@ from __future__ import annotations
 
 import copy
 import html
-import os
 import re
 import sys
-import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from ._runner import DEFAULT_CELL_TIMEOUT, execute, skip_slow_iri_checker
 from .data import Company, load_company
 
-__all__ = ["NOTEBOOKS", "NotebookResult", "RunResult", "UsageError", "notebooks_dir", "run", "write_report", "write_workbook"]
+__all__ = ["skip_slow_iri_checker", "DEFAULT_CELL_TIMEOUT", "NOTEBOOKS", "NotebookResult", "RunResult", "UsageError", "notebooks_dir", "run", "write_report", "write_workbook"]
 
 NOTEBOOKS = ("01_assess_workforce", "02_define_goals", "03_find_gaps", "04_plan_automation", "05_measure_belonging")
-# A kernel that dies while starting (most often two kernels racing for the same port when
-# notebooks start in parallel, papermill issue #711) is started again this many times.
-KERNEL_START_ATTEMPTS = 3
-# No cell of the shipped notebooks takes more than a few seconds on a 5,000-person company; a cell
-# still waiting after this long is treated as a hung kernel and the notebook is run again.
-DEFAULT_CELL_TIMEOUT = 300.0
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 
 
@@ -118,7 +111,7 @@ def run(data_dir, out_dir, *, notebooks: list[str] | None = None, parameters: di
         Extra notebook parameters; each must be declared by at least one chosen notebook and is
         passed only to the notebooks that declare it.
     workers : int, optional
-        Notebooks run at once (threads, each with its own kernel); default: all of them.
+        Notebooks run at once (worker processes, each with its own kernel); default: all of them.
     progress : bool, default=False
         Show a progress bar on stderr.
     cell_timeout : float, default=300
@@ -157,12 +150,13 @@ def run(data_dir, out_dir, *, notebooks: list[str] | None = None, parameters: di
         jobs[n] = params
     results: dict[str, NotebookResult] = {}
     bar = _progress(len(names), progress)
-    with ThreadPoolExecutor(max_workers=max(1, min(workers or len(names), len(names)))) as pool:
-        futures = {pool.submit(_execute_and_render, source / f"{n}.ipynb", out_dir / "notebooks" / f"{n}.ipynb", p,
-                               cell_timeout): n
+    with _pool(max(1, min(workers or len(names), len(names)))) as pool:
+        futures = {pool.submit(_child, source / f"{n}.ipynb", out_dir / "notebooks" / f"{n}.ipynb", p, cell_timeout): n
                    for n, p in jobs.items()}
         for fut in as_completed(futures):
-            res = fut.result()
+            n = futures[fut]
+            r, section = fut.result()
+            res = NotebookResult(n, r["ok"], r["seconds"], out_dir / "notebooks" / f"{n}.ipynb", r["failed_cell"], r["error"], section)
             results[res.name] = res
             if bar is not None:
                 bar.set_postfix_str(f"{res.name} {'done' if res.ok else 'FAILED'}")
@@ -186,105 +180,42 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, desc="notebooks", unit="nb", file=sys.stderr)
 
 
-def _kernel_manager_class(log_path: Path):
-    """A kernel manager that starts the kernel with this very Python, whatever kernelspecs say.
-
-    The kernel process's own messages (start-up warnings, shutdown notices; never notebook output)
-    go to ``log_path`` instead of the terminal.
-
-    On POSIX systems the kernel talks over Unix sockets in a private temporary folder instead of
-    TCP ports, so kernels started in parallel cannot race for the same port (the known papermill
-    problem); elsewhere TCP is kept and a failed start is retried by `_execute`.
-    """
-    import tempfile
-
-    from jupyter_client.kernelspec import KernelSpec
-    from jupyter_client.manager import AsyncKernelManager
-
-    class HereKernelManager(AsyncKernelManager):
-        def __init__(self, **kwargs):
-            super().__init__(**kwargs)
-            if os.name == "posix":
-                self._ipc_dir = tempfile.TemporaryDirectory(prefix="smbkit-kernel-")
-                self.transport = "ipc"
-                self.ip = os.path.join(self._ipc_dir.name, "kernel")
-
-        async def _async_launch_kernel(self, kernel_cmd, **kw):
-            log_path.parent.mkdir(parents=True, exist_ok=True)
-            with open(log_path, "ab") as log:
-                kw["stderr"] = log
-                kw["stdout"] = log
-                return await super()._async_launch_kernel(kernel_cmd, **kw)
-
-        @property
-        def kernel_spec(self):
-            return KernelSpec(argv=[sys.executable, "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                              display_name="Python 3 (smbkit)", language="python",
-                              env={"PYDEVD_DISABLE_FILE_VALIDATION": "1"})
-
-    return HereKernelManager
-
-
-def _execute_and_render(source: Path, target: Path, params: dict, cell_timeout: float) -> NotebookResult:
-    """Run a notebook, then render its report section at once, while other kernels still run."""
-    result = _execute(source, target, params, cell_timeout)
+def _child(source: Path, target: Path, params: dict, cell_timeout: float) -> tuple[dict, tuple[str, str] | None]:
+    """In a worker process: run one notebook, then render its report section while others still run."""
+    result = execute(source, target, params, cell_timeout)
+    section = None
     if target.exists():
         try:
-            result.html = _section(target)
+            section = _section(target)
         except Exception:  # an unreadable partial notebook is left out of the report, not fatal
-            result.html = None
-    return result
+            section = None
+    return result, section
 
 
-def _execute(source: Path, target: Path, params: dict, cell_timeout: float = DEFAULT_CELL_TIMEOUT) -> NotebookResult:
-    """Run one notebook with papermill; start it again on a fresh kernel when the kernel fails.
+def _pool(workers: int):
+    """Worker processes for the notebooks, one notebook at a time each.
 
-    A cell error is the notebook's own failure and is reported at once. A kernel that does not
-    start (a port race), dies, or stops answering (a cell outliving ``cell_timeout`` seconds while
-    nothing happens: the rare lost-reply hang of papermill issue #711) is a failure of the machinery,
-    so the notebook runs again, up to `KERNEL_START_ATTEMPTS` times in all.
+    Several papermill clients in one process now and then lost a kernel's reply and waited for
+    ever (about one run in twelve under load here, the family of papermill issue #711); one client
+    per process did not in 24 runs under the same load. Where the platform can fork, workers are
+    forked from this process after papermill and nbconvert are imported, so they start in
+    milliseconds without importing them again.
     """
-    import papermill
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
-    from papermill.exceptions import PapermillExecutionError
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
-    name = source.stem
-    start = time.perf_counter()
-    last_error: Exception | None = None
-    for attempt in range(KERNEL_START_ATTEMPTS):
-        try:
-            papermill.execute_notebook(str(source), str(target), parameters=params, kernel_name="python3",
-                                       progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-                                       execution_timeout=cell_timeout,
-                                       kernel_manager_class=_kernel_manager_class(target.parent.parent / "logs" / f"{name}.kernel.log"))
-            return NotebookResult(name, True, time.perf_counter() - start, target)
-        except PapermillExecutionError as e:
-            cell = _failed_cell(target)
-            return NotebookResult(name, False, time.perf_counter() - start, target, cell, f"{e.ename}: {e.evalue}")
-        except (CellTimeoutError, DeadKernelError, RuntimeError, TimeoutError) as e:
-            last_error = e
-            time.sleep(0.5 * (attempt + 1))
-    what = (f"a cell ran longer than the cell timeout of {cell_timeout:g} seconds"
-            if isinstance(last_error, CellTimeoutError) else f"{type(last_error).__name__}: {last_error}")
-    return NotebookResult(name, False, time.perf_counter() - start, target, _failed_cell(target) if target.exists() else None,
-                          f"the notebook could not run after {KERNEL_START_ATTEMPTS} tries ({what})")
+    skip_slow_iri_checker()
+    import nbconvert  # noqa: F401  (imported once here, inherited by forked workers)
+    import papermill  # noqa: F401
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
 
 
 def _read_nb(path: Path):
     import nbformat
 
     return nbformat.read(str(path), as_version=4)
-
-
-def _failed_cell(path: Path) -> int | None:
-    try:
-        nb = _read_nb(path)
-    except Exception:
-        return None
-    for i, c in enumerate(nb.cells, start=1):
-        if c.cell_type == "code" and any(o.get("output_type") == "error" for o in c.get("outputs", [])):
-            return i
-    return None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -101,6 +101,17 @@ class Page:
 
         _display(Markdown(text))
 
+    def interactive(self) -> bool:
+        """False in a batch run (`smbkit run` sets SMBKIT_BATCH=1 for its kernels): controls would
+        render nothing on a static page, so the section says where to find them instead."""
+        import os
+
+        if os.environ.get("SMBKIT_BATCH") == "1":
+            self.say("*The controls of this section are interactive: open the notebook in JupyterLab to move them. "
+                     "This report shows the plan for the chosen scenario.*")
+            return False
+        return True
+
     def check(self, condition: bool, reason: str) -> bool:
         """``condition``, saying in plain words that the section is skipped (and why) when it is false."""
         if not condition:

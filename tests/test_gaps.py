@@ -165,3 +165,14 @@ def test_sample_plan_closes_every_shortfall_of_half_an_fte(sample):
     for r in gaps.itertuples():
         assert covered[r.role] == pytest.approx(r.gap_fte), r.role
     assert set(plan["action"]) <= {"buy", "borrow", "bot", "build"}
+
+
+def test_plan_explorer_reworks_the_plan(sample):
+    from smbkit.widgets import plan_explorer
+
+    box = plan_explorer(sample, scenario="moderate")
+    picker, prefer, out = box.children
+    assert picker.value == "moderate" and prefer.value == "cost"
+    picker.value = "growth"
+    prefer.value = "build"
+    assert picker.options == ("growth", "moderate", "downturn")

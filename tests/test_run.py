@@ -57,7 +57,7 @@ def test_notebook_02_writes_its_tables(sample_runs):
     decide = pd.read_csv(out / "tables" / "02_define_goals__what_to_decide.csv")
     assert decide["action"].str.startswith("Plan").any()
     page = (out / "report.html").read_text(encoding="utf-8")
-    assert "interactive: open the notebook" in page  # the widget is replaced by a note, not dropped silently
+    assert "interactive: open the notebook in JupyterLab" in page  # batch runs say where the controls are
 
 
 def test_notebook_05_tables_hide_the_small_teams_everywhere(sample_runs):
@@ -246,22 +246,22 @@ def _notebook(path, source):
 
 
 def test_a_hung_kernel_is_retried_on_a_fresh_kernel(tmp_path):
-    from smbkit.report import _execute
+    from smbkit._runner import execute
 
     marker = tmp_path / "first-try"
     src = _notebook(tmp_path / "hang_once.ipynb",
                     f"import pathlib, time\np = pathlib.Path({str(marker)!r})\nfirst = not p.exists()\np.touch()\n"
                     "time.sleep(60 if first else 0)")
     (tmp_path / "out").mkdir()
-    result = _execute(src, tmp_path / "out" / "hang_once.ipynb", {}, cell_timeout=4)
-    assert result.ok, result.error
+    result = execute(src, tmp_path / "out" / "hang_once.ipynb", {}, cell_timeout=4)
+    assert result["ok"], result["error"]
 
 
 def test_a_kernel_that_keeps_hanging_fails_with_a_clear_message(tmp_path):
-    from smbkit.report import KERNEL_START_ATTEMPTS, _execute
+    from smbkit._runner import KERNEL_START_ATTEMPTS, execute
 
     src = _notebook(tmp_path / "hang.ipynb", "import time\ntime.sleep(60)")
     (tmp_path / "out").mkdir()
-    result = _execute(src, tmp_path / "out" / "hang.ipynb", {}, cell_timeout=2)
-    assert not result.ok
-    assert f"could not run after {KERNEL_START_ATTEMPTS} tries (a cell ran longer than the cell timeout of 2 seconds)" in result.error
+    result = execute(src, tmp_path / "out" / "hang.ipynb", {}, cell_timeout=2)
+    assert not result["ok"]
+    assert f"could not run after {KERNEL_START_ATTEMPTS} tries (a cell ran longer than the cell timeout of 2 seconds)" in result["error"]
