@@ -149,10 +149,10 @@ def run(data_dir, out_dir, *, notebooks: list[str] | None = None, parameters: di
         params |= {k: v for k, v in extra.items() if k in declared[n]}
         jobs[n] = params
     results: dict[str, NotebookResult] = {}
-    bar = _progress(len(names), progress)
     with _pool(max(1, min(workers or len(names), len(names)))) as pool:
         futures = {pool.submit(_child, source / f"{n}.ipynb", out_dir / "notebooks" / f"{n}.ipynb", p, cell_timeout): n
                    for n, p in jobs.items()}
+        bar = _progress(len(names), progress)  # after the workers are forked: tqdm starts a monitor thread
         for fut in as_completed(futures):
             n = futures[fut]
             r, section = fut.result()
