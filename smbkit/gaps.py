@@ -109,8 +109,9 @@ def supply_projection(company: Company, *, seed: int = 0) -> pd.DataFrame:
     """
     s = company.settings
     months = s.horizon_months
-    rates = exit_rates(company).set_index("role")["rate"]
-    company_rate = float(exit_rates(company).eval("exits.sum() / person_years.sum()")) if len(rates) else 0.0
+    table = exit_rates(company)
+    rates = table.set_index("role")["rate"]
+    company_rate = float(table["exits"].sum() / table["person_years"].sum()) if table["person_years"].sum() else 0.0
     cur = current_employees(company)
     end = s.as_of + pd.DateOffset(months=months)
     future = company.employees[(company.employees["hire_date"] > s.as_of) & (company.employees["hire_date"] <= end)]

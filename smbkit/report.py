@@ -20,6 +20,7 @@ import pandas as pd
 
 from ._runner import DEFAULT_CELL_TIMEOUT, execute, skip_slow_iri_checker
 from .data import Company, load_company
+from .show import WIDGET_NOTE
 
 __all__ = ["skip_slow_iri_checker", "DEFAULT_CELL_TIMEOUT", "NOTEBOOKS", "NotebookResult", "RunResult", "UsageError", "notebooks_dir", "run", "write_report", "write_workbook"]
 
@@ -281,10 +282,6 @@ footer{color:#666;font-size:.85rem;text-align:center;padding:1rem}
 """
 
 
-_WIDGET_NOTE = ("*The controls of this section are interactive: open the notebook in JupyterLab to move them. "
-                "This page shows the plan for the chosen scenario.*")
-
-
 def _clean(nb):
     """Drop what an owner should not see in a report: code, warnings on stderr, live widgets."""
     import nbformat
@@ -300,7 +297,7 @@ def _clean(nb):
             data = o.get("data")
             if data is not None and _WIDGET_MIME in data:
                 # an interactive control means nothing on a static page: say where it lives
-                outputs.append(nbformat.v4.new_output("display_data", data={"text/markdown": _WIDGET_NOTE}))
+                outputs.append(nbformat.v4.new_output("display_data", data={"text/markdown": WIDGET_NOTE}))
                 continue
             outputs.append(o)
         cell["outputs"] = outputs

@@ -22,6 +22,9 @@ __all__ = ["Page", "safe_for_spreadsheet", "FORMULA_PREFIXES"]
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _KEY_RE = re.compile(r"^[a-z0-9_]+$")
 CHART_DPI = 100
+# Said where interactive controls would stand, in batch runs and in the static report.
+WIDGET_NOTE = ("*The controls of this section are interactive: open the notebook in JupyterLab to move them. "
+               "This report shows the plan for the chosen scenario.*")
 
 
 def safe_for_spreadsheet(table: pd.DataFrame) -> pd.DataFrame:
@@ -107,8 +110,7 @@ class Page:
         import os
 
         if os.environ.get("SMBKIT_BATCH") == "1":
-            self.say("*The controls of this section are interactive: open the notebook in JupyterLab to move them. "
-                     "This report shows the plan for the chosen scenario.*")
+            self.say(WIDGET_NOTE)
             return False
         return True
 
