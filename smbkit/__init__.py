@@ -3,15 +3,13 @@
 The notebooks call these names; every one is documented in its module.
 """
 
-from . import belonging, gaps, learning, privacy, widgets
+from . import automation, belonging, gaps, learning, privacy, redesign, widgets
 from .data import (
     Company,
     InputError,
     Problem,
     Settings,
     data_dictionary,
-    input_status,
-    input_status_takeaway,
     load_company,
     sample_dir,
     write_templates,
@@ -75,6 +73,7 @@ __all__ = [
     "absence_rate",
     "absence_takeaway",
     "backtest_table",
+    "automation",
     "belonging",
     "gaps",
     "learning",
@@ -96,8 +95,6 @@ __all__ = [
     "goals_decisions",
     "headcount",
     "headcount_takeaway",
-    "input_status",
-    "input_status_takeaway",
     "likely_scenario",
     "load_company",
     "objective_scores",
@@ -105,6 +102,7 @@ __all__ = [
     "okr_tree",
     "org_summary",
     "privacy",
+    "redesign",
     "widgets",
     "representation",
     "representation_takeaway",

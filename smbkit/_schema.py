@@ -95,6 +95,11 @@ def _rating(name: str, meaning: str) -> Column:
     return Column(name, "int", meaning + " (1 low to 5 high)", min=1, max=5)
 
 
+def _jcm(name: str, meaning: str) -> Column:
+    # the Job Diagnostic Survey rates each characteristic on 7 points (Hackman & Oldham, 1975)
+    return Column(name, "float", meaning + " (1 low to 7 high)", min=1, max=7)
+
+
 EMPLOYMENT_TYPES = ("full_time", "part_time", "contractor", "freelancer")
 EXIT_REASONS = ("voluntary", "involuntary", "retired", "other")
 WORK_MODES = ("onsite", "hybrid", "remote")
@@ -250,6 +255,25 @@ FILES: tuple[FileSpec, ...] = (
         ),
         key=("option_id",),
         enables="automation options, ROI and payback (04)",
+    ),
+    FileSpec(
+        "job_design",
+        "How each role's job rates on the Job Characteristics Model, before and (if known) after automation.",
+        (
+            Column("role", "str", "A role from roles.csv or employees.csv."),
+            Column("stage", "choice", "before: the job today; after: the job once the automation plan is in place.",
+                   choices=("before", "after")),
+            Column("rated_by", "choice", "owner: your own assessment of the job; survey: the average of the role's people's "
+                   "answers (hidden for roles with fewer people than min_group_size).", required=False, blank_ok=True,
+                   choices=("owner", "survey"), default="owner"),
+            _jcm("skill_variety", "How many different skills and talents the job uses"),
+            _jcm("task_identity", "How far the job is a whole, identifiable piece of work from start to finish"),
+            _jcm("task_significance", "How much the job affects other people's lives or work"),
+            _jcm("autonomy", "How much freedom the job gives to decide how and when to do the work"),
+            _jcm("feedback", "How far doing the job itself shows how well it is done"),
+        ),
+        key=("role", "stage"),
+        enables="motivating potential before and after redesign (04)",
     ),
     FileSpec(
         "survey_items",

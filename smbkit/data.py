@@ -24,8 +24,6 @@ __all__ = [
     "data_dictionary",
     "data_dictionary_markdown",
     "sample_dir",
-    "input_status",
-    "input_status_takeaway",
 ]
 
 
@@ -84,32 +82,6 @@ class Company:
 
 
 _FILE_NAMES = {f.name for f in FILES}
-
-
-def input_status(company: Company, names: list[str]) -> pd.DataFrame:
-    """Which of the named input files the company provided, and what each switches on.
-
-    Returns
-    -------
-    DataFrame
-        Columns: ``file``, ``provided`` (bool), ``rows``, ``enables``.
-    """
-    rows = []
-    for name in names:
-        spec = file_spec(name)
-        table = company.tables.get(name)
-        rows.append((company.sources.get(name, f"{name}.csv"), table is not None and not table.empty,
-                     0 if table is None else len(table), spec.enables))
-    return pd.DataFrame(rows, columns=["file", "provided", "rows", "enables"])
-
-
-def input_status_takeaway(status: pd.DataFrame) -> str:
-    """Sentence for `input_status`."""
-    missing = status.loc[~status["provided"], "file"].tolist()
-    if not missing:
-        return f"All {len(status)} files this notebook reads are provided."
-    return (f"{len(status) - len(missing)} of {len(status)} files are provided; without {', '.join(missing)} "
-            "the sections that need them are skipped.")
 
 
 def sample_dir() -> Path:
@@ -254,6 +226,7 @@ def _check_links(tables, sources, settings: Settings, out):
     known_roles = set(emp["role"]) | (set(roles["role"]) if roles is not None else set())
     refs("role_skills", "role", known_roles, "a role from roles.csv or employees.csv")
     refs("tasks", "role", known_roles, "a role from roles.csv or employees.csv")
+    refs("job_design", "role", known_roles, "a role from roles.csv or employees.csv")
     for name in ("scenarios", "driver_history"):
         if name in tables:
             if drivers is None:

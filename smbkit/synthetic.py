@@ -119,7 +119,7 @@ _OPTIONS = [
     ("Answer order and delivery questions", "helpdesk and chatbots", "Intercom", 0.45, 3000, 2400, 3.0, 3),
     ("Update order status and tracking", "RPA/BPA", "Zapier", 0.9, 1200, 600, 0.5, 1),
     ("Post and schedule social media", "marketing automation", "HubSpot", 0.4, 800, 1800, 1.0, 1),
-    ("Write product and event newsletters", "marketing automation", "Mailchimp", 0.3, 300, 400, 0.5, 1),
+    ("Write product and event newsletters", "marketing automation", "Mailchimp", 0.3, 300, 400, 0.0, 1),
     ("Report campaign results", "marketing automation", "ActiveCampaign", 0.7, 500, 700, 0.5, 1),
     ("Process online orders into production plan", "RPA/BPA", "Make", 0.75, 4000, 900, 2.0, 4),
     ("Quote catering requests", "CRM", "Pipedrive", 0.35, 2000, 1100, 1.5, 3),
@@ -127,6 +127,17 @@ _OPTIONS = [
     ("Plan delivery routes", "AI", "route optimisation software", 0.6, 2500, 1500, 1.0, 2),
     ("Forecast daily production", "AI", "demand forecasting add-on", 0.5, 5000, 2000, 2.0, 6),
     ("Record temperatures and cleaning logs", "RPA/BPA", "wireless temperature sensors", 0.8, 3500, 500, 1.0, 2),
+]
+# Job Characteristics Model ratings (1-7): role, stage, rated_by, SV, TI, TS, autonomy, feedback
+_JOB_DESIGN = [
+    ("Bookkeeper", "before", "owner", 2.5, 5.0, 4.0, 4.0, 4.5),
+    ("HR and Office Manager", "before", "owner", 4.5, 4.0, 5.5, 5.0, 3.5),
+    ("Customer Service Rep", "before", "survey", 3.0, 3.5, 5.0, 3.0, 4.0),
+    ("Digital Marketing Specialist", "before", "owner", 4.5, 4.5, 4.0, 5.5, 3.5),
+    ("E-commerce Coordinator", "before", "owner", 3.0, 3.5, 4.5, 3.5, 3.0),
+    ("E-commerce Coordinator", "after", "owner", 4.5, 4.5, 5.0, 4.5, 5.0),
+    ("Catering Coordinator", "before", "owner", 4.0, 5.0, 5.0, 4.5, 4.0),
+    ("Sales Associate", "before", "survey", 2.5, 3.0, 4.5, 2.5, 5.0),
 ]
 _ITEMS = [  # item_id, text, dimension, reverse coded  (wording is smbkit's own)
     ("ps1", "If I make a mistake on this team, it is not held against me.", "psychological_safety", False),
@@ -488,6 +499,8 @@ def make_company(folder, *, people: int = 60, waves: int = 7, seed: int = 2026, 
                                     ("enps", 10.0, "fictional example: replace with a source you trust")],
                                    columns=["measure", "value", "source"]),
     }
+    tables["job_design"] = pd.DataFrame(_JOB_DESIGN, columns=["role", "stage", "rated_by", "skill_variety", "task_identity",
+                                                             "task_significance", "autonomy", "feedback"])
     task_ids = {t[0]: f"T{k + 1:02d}" for k, t in enumerate(_TASKS)}
     tables["automation_options"] = pd.DataFrame(
         [(f"A{k + 1:02d}", task_ids[o[0]], *o[1:]) for k, o in enumerate(_OPTIONS)],
