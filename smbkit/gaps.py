@@ -26,6 +26,7 @@ __all__ = [
     "BUILD_DEFAULT_HOURS",
     "BUILD_MONTHS",
     "exit_rates",
+    "hire_cost",
     "supply_projection",
     "headcount_gaps",
     "skill_gaps",
@@ -244,6 +245,19 @@ def _role_costs(company: Company) -> pd.Series:
     return per_fte.fillna(float((emp["annual_cost"] / emp["fte"]).median()))
 
 
+def hire_cost(yearly_cost: float, months: float) -> float:
+    """Cost of hiring one FTE for a horizon of ``months``: pay from the start date plus the recruiting fee.
+
+    hire_cost = C x (months - MONTHS_TO_HIRE) / 12 + RECRUITING_COST_SHARE x C, C the yearly loaded cost.
+
+    Examples
+    --------
+    >>> hire_cost(60000, 12)
+    62000.0
+    """
+    return yearly_cost * max(0.0, months - MONTHS_TO_HIRE) / 12 + RECRUITING_COST_SHARE * yearly_cost
+
+
 def _automation_fte(company: Company) -> pd.DataFrame:
     """FTE each role's automation options could free, and their cost over the horizon (notebook 04 details them)."""
     cols = ["role", "bot_fte", "bot_cost", "tasks"]
@@ -287,7 +301,7 @@ def closure_options(company: Company, *, scenario: str | None = None) -> pd.Data
     h = s.horizon_months
     for g in gaps.itertuples():
         c = float(cost.get(g.role, fallback))
-        rows.append((g.role, g.gap_fte, "buy", g.gap_fte, g.gap_fte * (c * (h - MONTHS_TO_HIRE) / 12 + RECRUITING_COST_SHARE * c),
+        rows.append((g.role, g.gap_fte, "buy", g.gap_fte, g.gap_fte * hire_cost(c, h),
                      MONTHS_TO_HIRE, "hire employees"))
         rows.append((g.role, g.gap_fte, "borrow", g.gap_fte, g.gap_fte * CONTRACTOR_PREMIUM * c * (h - MONTHS_TO_CONTRACT) / 12,
                      MONTHS_TO_CONTRACT, "contractors or agency staff"))
@@ -408,7 +422,7 @@ def recommended_plan(company: Company, *, scenario: str | None = None, prefer: s
             steps = [k for k in steps if k * BUILD_MONTHS <= h][:residual]
             per_level, hours, source = _build_cost(company, g.skill, float(hourly.get(g.role, fallback_hourly)))
             c = float(cost.get(g.role, float(cost.median()) if len(cost) else 0.0))
-            buy_one = c * (h - MONTHS_TO_HIRE) / 12 + RECRUITING_COST_SHARE * c
+            buy_one = hire_cost(c, h)
             build_cost = sum(steps) * per_level
             if steps and (prefer == "build" or build_cost <= buy_one * len(steps)):
                 rows.append((g.role, "build", g.skill, len(steps), build_cost, max(steps) * BUILD_MONTHS,

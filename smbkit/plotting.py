@@ -32,6 +32,10 @@ __all__ = [
     "score_heatmap",
     "drivers_chart",
     "skill_gap_heatmap",
+    "quadrant_chart",
+    "sensitivity_heatmap",
+    "hours_shift_chart",
+    "mps_chart",
 ]
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -322,4 +326,92 @@ def skill_gap_heatmap(gaps: pd.DataFrame, *, ax=None):
     ax.tick_params(length=0)
     ax.figure.colorbar(mesh, ax=ax, fraction=0.04, label="people missing at the required level")
     ax.set_title("Skill gaps by role")
+    return ax
+
+
+QUADRANT_COLOURS = {"automate": PALETTE[0], "augment": PALETTE[1], "keep human": PALETTE[5], "review": MUTED}
+
+
+def quadrant_chart(scores: pd.DataFrame, *, cut: float = 50.0, ax=None):
+    """Scatter of tasks: automation potential against human judgement, one colour per quadrant, task ids as labels."""
+    ax = _axes(ax, (8, 6))
+    for quadrant, colour in QUADRANT_COLOURS.items():
+        part = scores[scores["quadrant"] == quadrant]
+        if len(part):
+            ax.scatter(part["potential"], part["human"], s=30 + 6 * part["hours_per_week"], color=colour, alpha=0.8,
+                       edgecolor="white", label=f"{quadrant} ({len(part)})", marker="s" if quadrant == "augment" else "o")
+    for r in scores.itertuples():
+        ax.annotate(r.task_id, (r.potential, r.human), xytext=(4, 4), textcoords="offset points", fontsize=8)
+    ax.axvline(cut, color=MUTED, lw=1)
+    ax.axhline(cut, color=MUTED, lw=1)
+    for x, y, text in ((97, 3, "automate"), (97, 97, "augment: person in the loop"), (3, 97, "keep human"), (3, 3, "review")):
+        ax.text(x, y, text, ha="right" if x > 50 else "left", va="bottom" if y < 50 else "top", fontsize=9, color="#555555")
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 100)
+    ax.set_xlabel("automation potential (0-100)")
+    ax.set_ylabel("human judgement needed (0-100)")
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, title="dot size = hours a week")
+    ax.set_title("Which tasks to hand to tools")
+    return ax
+
+
+def sensitivity_heatmap(grid: pd.DataFrame, *, currency: str = "", ax=None):
+    """Heatmap of the plan's NPV as the tools take more or less of the work and cost more or less."""
+    ax = _axes(ax, (7, 4.5))
+    values = grid.to_numpy(dtype=float)
+    limit = float(np.nanmax(np.abs(values))) or 1.0
+    mesh = ax.pcolormesh(values, cmap="PuOr", vmin=-limit, vmax=limit, edgecolors="white", linewidth=1)
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            ax.text(j + 0.5, i + 0.5, f"{values[i, j] / 1000:,.0f}k", ha="center", va="center", fontsize=9,
+                    color="white" if abs(values[i, j]) > 0.6 * limit else "black")
+    ax.set_xticks(np.arange(values.shape[1]) + 0.5, [f"{c:.0%}" for c in grid.columns])
+    ax.set_yticks(np.arange(values.shape[0]) + 0.5, [f"{f:.0%}" for f in grid.index])
+    ax.set_xlabel("costs, as a share of the stated costs")
+    ax.set_ylabel("work the tools take, as a share of the stated share")
+    ax.tick_params(length=0)
+    ax.figure.colorbar(mesh, ax=ax, fraction=0.05, label=f"NPV over 3 years ({currency})".replace(" ()", ""))
+    ax.set_title("How sure is the payoff?")
+    return ax
+
+
+def hours_shift_chart(table: pd.DataFrame, *, ax=None):
+    """Stacked bars per role, before and after the plan: hours a week by kind of work."""
+    roles = list(dict.fromkeys(table["role"]))
+    cats = list(dict.fromkeys(table["category"]))
+    ax = _axes(ax, (9, 0.8 * len(roles) + 1.8))
+    colours = dict(zip(cats, [PALETTE[0], PALETTE[2], PALETTE[1], PALETTE[3], PALETTE[4], MUTED]))
+    y = np.arange(len(roles)) * 2.6
+    for offset, stage in ((0.0, "before"), (1.0, "after")):
+        left = np.zeros(len(roles))
+        wide = table.pivot_table(index="role", columns="category", values=stage, aggfunc="sum").reindex(index=roles, columns=cats).fillna(0)
+        for c in cats:
+            ax.barh(y + offset, wide[c].to_numpy(), left=left, height=0.9, color=colours[c], label=c if stage == "before" else None)
+            left += wide[c].to_numpy()
+    ax.set_yticks(np.concatenate([y, y + 1.0]), [f"{r} - before" for r in roles] + ["after" for _ in roles], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("hours a week (all of the role's people)")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False, fontsize=8)
+    ax.set_title("Where the hours go: work shifts, it does not vanish")
+    return ax
+
+
+def mps_chart(table: pd.DataFrame, *, ax=None):
+    """Motivating potential per role before and after; estimates drawn hatched; hidden roles left out."""
+    shown = table.dropna(subset=["mps"])
+    roles = list(dict.fromkeys(shown["role"]))
+    ax = _axes(ax, (8, 0.5 * len(roles) + 1.8))
+    y = np.arange(len(roles))
+    before = shown[shown["stage"] == "before"].set_index("role").reindex(roles)
+    after = shown[shown["stage"] == "after"].set_index("role").reindex(roles)
+    ax.barh(y - 0.2, before["mps"], height=0.4, color=PALETTE[4], label="today")
+    estimate = after["source"].fillna("").str.startswith("estimate").to_numpy()
+    ax.barh(y[~estimate] + 0.2, after["mps"][~estimate], height=0.4, color=PALETTE[0], label="after (rated)")
+    ax.barh(y[estimate] + 0.2, after["mps"][estimate], height=0.4, color="white", edgecolor=PALETTE[0], hatch="///",
+            label="after (estimate)")
+    ax.set_yticks(y, roles)
+    ax.invert_yaxis()
+    ax.set_xlabel("motivating potential score (1-343)")
+    ax.legend(loc="lower right", frameon=False)
+    ax.set_title("How motivating each job is, before and after")
     return ax

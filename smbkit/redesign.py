@@ -1,0 +1,478 @@
+"""Notebook 04, part 2 — where freed hours go, how jobs change, and a path for every person affected.
+
+Work redistributes rather than vanishes: hours a tool takes go first to reviewing its work, then to
+the demand gaps of notebook 03, then to the role's judgement and people work; only what is left is
+capacity to redeploy. Jobs are redesigned by stated rules and rated on the Job Characteristics Model.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import privacy
+from .automation import QUADRANT_CUT
+from .data import Company
+from .gaps import (
+    BUILD_MONTHS,
+    CONTRACTOR_PREMIUM,
+    MIN_ACTION_FTE,
+    _build_cost,
+    _role_costs,
+    headcount_gaps,
+    hire_cost,
+)
+from .workforce import current_employees, decisions_table
+
+__all__ = [
+    "HIGHER_VALUE_GROWTH",
+    "RESKILL_SHARE",
+    "HYBRID_REVIEW_SHARE",
+    "NEW_ROLE_HOURS",
+    "PATHWAY_PAY_FLOOR",
+    "PILOTS",
+    "ESTIMATE_CHANGES",
+    "JCM_COLUMNS",
+    "gap_hours",
+    "role_base",
+    "redistribution",
+    "hours_by_category",
+    "capacity_comparison",
+    "job_redesign",
+    "mps",
+    "motivating_potential",
+    "reskilling_pathways",
+    "automation_decisions",
+    "redistribution_takeaway",
+    "capacity_takeaway",
+    "redesign_takeaway",
+    "mps_takeaway",
+    "pathways_takeaway",
+]
+
+# A role's judgement and people work may grow by up to a quarter with freed time (more time with
+# customers, on quality, on coaching); the rest is capacity to redeploy. A planning choice: edit it.
+HIGHER_VALUE_GROWTH = 0.25
+# A role that loses more than a fifth of its hours to tools changes enough that its people are
+# offered a reskilling pathway (Eloundou et al., 2023, count "affected" jobs from 10% of tasks and
+# "heavily affected" from 50%; a fifth sits between and is smbkit's stated choice).
+RESKILL_SHARE = 0.20
+HYBRID_REVIEW_SHARE = 0.40  # review takes at least this share of what the tools do: people and tools side by side
+# A pathway leads to a role paying at least 90% of the person's current role: a move, not a step down.
+PATHWAY_PAY_FLOOR = 0.9
+PILOTS = 3  # start small: the first options to pilot before rolling out the rest
+NEW_ROLE_HOURS = 20.0  # review hours a week across roles that justify a (part-time) automation coordinator
+JCM_COLUMNS = ("skill_variety", "task_identity", "task_significance", "autonomy", "feedback")
+# How the Job Characteristics Model ratings are estimated to move when no "after" rating is given.
+# Stated rules, labelled as estimates wherever shown: less routine work uses more skills; enrichment
+# also gives more say over the work; expansion broadens what the job touches; reviewing tools' output
+# shows people directly how well the work is done (feedback).
+ESTIMATE_CHANGES = {
+    "augmentation": {"skill_variety": 0.5},
+    "enrichment": {"skill_variety": 1.0, "autonomy": 0.5},
+    "expansion": {"skill_variety": 1.0, "task_significance": 0.5},
+    "hybrid": {"skill_variety": 0.5, "feedback": 1.0},
+}
+# What each kind of redesign means, in the words the decisions use.
+REDESIGN_MEANING = {
+    "augmentation": "tools take routine parts of the job and the freed time meets the role's growing demand",
+    "enrichment": "freed time goes into the job's more challenging judgement and people work",
+    "expansion": "the job broadens: its people cross-train and take on work from roles that need them",
+    "hybrid": "people and tools work side by side, with a real share of time spent checking the tools",
+    "new role": "someone runs, checks and improves the tools",
+}
+CATEGORIES = ("routine tasks", "judgement and people tasks", "reviewing tools' work", "work the demand gap needs",
+              "capacity to redeploy", "other work (not in tasks.csv)")
+
+
+def gap_hours(company: Company, scenario: str, gaps: pd.DataFrame | None = None) -> pd.Series:
+    """Hours a week each role lacks at the horizon under ``scenario`` (notebook 03's gaps x hours_per_fte_week).
+
+    Empty when the company has no roles.csv or drivers.csv to compute demand from.
+    """
+    if not company.has("roles", "drivers"):
+        return pd.Series(dtype=float)
+    gaps = headcount_gaps(company) if gaps is None else gaps
+    g = gaps[gaps["scenario"] == scenario].set_index("role")["gap_fte"].clip(lower=0)
+    return g * company.settings.hours_per_fte_week
+
+
+def role_base(company: Company, scores: pd.DataFrame) -> pd.DataFrame:
+    """Per role with tasks: FTE, weekly hours, and listed task hours split into routine and judgement/people."""
+    hpw = company.settings.hours_per_fte_week
+    fte = current_employees(company).groupby("role")["fte"].sum()
+    t = scores.assign(fte=scores["role"].map(fte).fillna(0.0))
+    t["hours"] = t["hours_per_week"] * t["fte"]
+    t["people_work"] = t["human"] >= QUADRANT_CUT
+    base = t.groupby("role").agg(fte=("fte", "first")).astype(float)
+    base["role_hours"] = base["fte"] * hpw
+    base["routine"] = t[~t["people_work"]].groupby("role")["hours"].sum().reindex(base.index).fillna(0.0)
+    base["judgement"] = t[t["people_work"]].groupby("role")["hours"].sum().reindex(base.index).fillna(0.0)
+    base["other"] = (base["role_hours"] - base["routine"] - base["judgement"]).clip(lower=0)
+    return base
+
+
+def redistribution(company: Company, options: pd.DataFrame, scores: pd.DataFrame, gaps_hours: pd.Series, *,
+                   base: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Where the hours the plan's tools take go, per role, in hours a week.
+
+    automated = hours the tools take; review = hours people spend checking them (stays in the role);
+    net = automated - review; to_gap = min(net, the role's gap hours from notebook 03); to_higher_value
+    = min(what is left, `HIGHER_VALUE_GROWTH` x the role's judgement and people task hours);
+    released = the rest (capacity to redeploy, never a cut by itself). By construction
+    automated = review + to_gap + to_higher_value + released. Freed hours are counted on today's FTE.
+    ``base`` is `role_base` made once (the widget passes it so a move recomputes less).
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``role``, ``fte``, ``role_hours``, ``automated``, ``from_people_tasks`` (the part of automated taken
+        from judgement and people tasks), ``review``, ``net``, ``gap_hours``, ``to_gap``, ``to_higher_value``, ``released``,
+        ``automated_share`` (automated / role_hours); roles with a planned option.
+    """
+    plan = options[options["in_plan"]].merge(scores[["task_id", "human"]], on="task_id")
+    base = role_base(company, scores) if base is None else base
+    per = plan.groupby("role").agg(automated=("automated_hours_week", "sum"), review=("review_hours_week", "sum"))
+    people = plan["automated_hours_week"].where(plan["human"] >= QUADRANT_CUT, 0.0)
+    per["from_people_tasks"] = people.groupby(plan["role"]).sum()
+    out = base.join(per, how="inner")
+    out["net"] = out["automated"] - out["review"]
+    out["gap_hours"] = out.index.map(gaps_hours).fillna(0.0) if len(gaps_hours) else 0.0
+    free = out["net"].clip(lower=0)
+    out["to_gap"] = np.minimum(free, out["gap_hours"])
+    out["to_higher_value"] = np.minimum(free - out["to_gap"], HIGHER_VALUE_GROWTH * out["judgement"])
+    out["released"] = out["net"] - out["to_gap"] - out["to_higher_value"]
+    out["automated_share"] = np.where(out["role_hours"] > 0, out["automated"] / out["role_hours"].where(out["role_hours"] > 0, 1), 0.0)
+    cols = ["fte", "role_hours", "automated", "from_people_tasks", "review", "net", "gap_hours", "to_gap", "to_higher_value", "released", "automated_share"]
+    return out.reset_index()[["role", *cols]].sort_values("automated", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def hours_by_category(company: Company, scores: pd.DataFrame, redist: pd.DataFrame) -> pd.DataFrame:
+    """Hours a week per role by kind of work, before and after the plan: work shifts, it does not vanish.
+
+    Before: routine tasks (human score < 50), judgement and people tasks (>= 50), other work (the
+    role's hours not listed in tasks.csv). After: tools take their hours from the tasks they
+    automate; review, the demand gap and released capacity appear; judgement work grows by what
+    `redistribution` gives it. Each role's total is the same before and after; where checking the
+    tools takes more time than they save, the extra time comes out of other work.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``role``, ``category``, ``before``, ``after``, ``change``.
+    """
+    base = role_base(company, scores)
+    rows = []
+    for r in redist.itertuples():
+        b = base.loc[r.role]
+        tp = r.from_people_tasks
+        before = [b["routine"], b["judgement"], 0.0, 0.0, 0.0, b["other"]]
+        # when checking a tool takes more time than it saves (released < 0), the extra time crowds out other work
+        after = [b["routine"] - (r.automated - tp), b["judgement"] - tp + r.to_higher_value, r.review, r.to_gap,
+                 max(r.released, 0.0), b["other"] + min(r.released, 0.0)]
+        rows += [(r.role, c, x, y, y - x) for c, x, y in zip(CATEGORIES, before, after)]
+    return pd.DataFrame(rows, columns=["role", "category", "before", "after", "change"])
+
+
+def capacity_comparison(company: Company, options: pd.DataFrame, redist: pd.DataFrame, gaps_hours: pd.Series) -> pd.DataFrame:
+    """Meet the same demand gap two ways: hire for all of it, or automate first and hire the rest.
+
+    Per role with a gap: hire_only_cost = gap_fte x `gaps.hire_cost`; automation covers
+    min(gap, net freed hours / hours_per_fte_week) FTE from go-live, bridged by contractors until then
+    (FTE x CONTRACTOR_PREMIUM x C x months / 12); its tools cost one-time + annual x months in use / 12
+    over the horizon, all of it charged to this route (a conservative choice). with_automation_cost =
+    hires for the rest + tools + bridge.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``role``, ``gap_fte``, ``hire_only_fte``, ``hire_only_cost``, ``automation_fte``, ``hires_fte``,
+        ``tools_cost``, ``bridge_cost``, ``with_automation_cost``, ``saving``; a last row ``all roles``.
+    """
+    s = company.settings
+    h = s.horizon_months
+    hpw = s.hours_per_fte_week
+    cost = _role_costs(company)
+    fallback = float(cost.median()) if len(cost) else 0.0
+    plan = options[options["in_plan"]]
+    net = redist.set_index("role")["net"] if len(redist) else pd.Series(dtype=float)
+    rows = []
+    for role, hours in gaps_hours[gaps_hours > 0.05 * hpw].items():
+        c = float(cost.get(role, fallback))
+        gap = hours / hpw
+        mine = plan[plan["role"] == role]
+        auto = min(gap, max(0.0, float(net.get(role, 0.0))) / hpw) if len(mine) else 0.0
+        tools = float((mine["one_time_cost"] + mine["annual_cost"] * (h - mine["months_to_implement"]).clip(lower=0) / 12).sum()) if auto else 0.0
+        bridge = auto * CONTRACTOR_PREMIUM * c * float(mine["months_to_implement"].max()) / 12 if auto else 0.0
+        hires = gap - auto
+        rows.append((role, gap, gap, gap * hire_cost(c, h), auto, hires, tools, bridge, hires * hire_cost(c, h) + tools + bridge))
+    out = pd.DataFrame(rows, columns=["role", "gap_fte", "hire_only_fte", "hire_only_cost", "automation_fte", "hires_fte",
+                                      "tools_cost", "bridge_cost", "with_automation_cost"])
+    out["saving"] = out["hire_only_cost"] - out["with_automation_cost"]
+    out = out.sort_values("saving", ascending=False, kind="stable")
+    total = out.drop(columns="role").sum().to_frame().T.assign(role="all roles")
+    return pd.concat([out, total[out.columns]], ignore_index=True)
+
+
+def job_redesign(company: Company, redist: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """How each role's job changes, by stated rules, in the order they are tried.
+
+    1. expansion: the role loses more than `RESKILL_SHARE` of its hours and at least half an FTE is
+       left after review, the gap and higher-value work: broaden the job, cross-train into roles
+       that need people. 2. hybrid: review takes at least `HYBRID_REVIEW_SHARE` of what the tools do:
+       people and tools side by side. 3. enrichment: more freed time goes to the role's judgement and
+       people work than to its demand gap. 4. augmentation: tools take routine parts and the freed
+       time meets the role's growing demand. A final "new role" row appears when review across roles
+       reaches `NEW_ROLE_HOURS` a week: someone to run and improve the tools.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``role``, ``hours_to_tools``, ``share_of_hours``, ``routine_before``, ``routine_after``
+        (shares of the role's hours), ``redesign``, ``why``.
+    """
+    hpw = company.settings.hours_per_fte_week
+    base = role_base(company, scores)
+    rows = []
+    for r in redist.itertuples():
+        if r.role_hours <= 0:
+            continue
+        routine = base.loc[r.role, "routine"]
+        if r.automated_share > RESKILL_SHARE and r.released >= 0.5 * hpw:
+            kind, why = "expansion", (f"tools take {r.automated_share:.0%} of the role's hours and {r.released:.0f} h a week are not needed "
+                                      "by its own work: broaden the job and cross-train its people into roles that need them")
+        elif r.automated > 0 and r.review >= HYBRID_REVIEW_SHARE * r.automated:
+            kind, why = "hybrid", f"checking the tools takes {r.review / r.automated:.0%} of the time they save: people and tools side by side"
+        elif r.to_higher_value > r.to_gap:
+            kind, why = "enrichment", f"{r.to_higher_value:.0f} h a week move into judgement and people work"
+        else:
+            kind, why = "augmentation", f"tools take routine parts; {r.to_gap:.0f} h a week meet the role's growing demand"
+        rows.append((r.role, r.automated, r.automated_share, routine / r.role_hours,
+                     (routine - (r.automated - r.from_people_tasks)) / r.role_hours, kind, why))
+    total_review = float(redist["review"].sum()) if len(redist) else 0.0
+    if total_review >= NEW_ROLE_HOURS:
+        rows.append(("automation coordinator (new role)", np.nan, np.nan, np.nan, np.nan, "new role",
+                     f"{total_review:.0f} h a week of reviewing tools across {len(redist)} roles: consider a part-time role that "
+                     "runs, checks and improves the tools, filled from within"))
+    return pd.DataFrame(rows, columns=["role", "hours_to_tools", "share_of_hours", "routine_before", "routine_after", "redesign", "why"])
+
+
+def mps(skill_variety, task_identity, task_significance, autonomy, feedback):
+    """Motivating potential score (Hackman & Oldham, 1975): ((SV + TI + TS) / 3) x A x F.
+
+    Examples
+    --------
+    >>> mps(4, 5, 6, 3, 2)
+    30.0
+    """
+    return (skill_variety + task_identity + task_significance) / 3 * autonomy * feedback
+
+
+def motivating_potential(company: Company, redesign: pd.DataFrame) -> pd.DataFrame:
+    """Job Characteristics Model ratings and MPS per role, before and after the plan.
+
+    "After" is the rating in job_design.csv when given (source "rated"); otherwise, for a role the plan
+    redesigns, the before rating moved by `ESTIMATE_CHANGES` and kept within 1-7 (source "estimate");
+    a role the plan does not touch keeps its rating ("no change planned"). Ratings from a survey of
+    the role's people are hidden when the role has fewer than min_group_size people today.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``role``, ``stage``, ``source``, the five JCM columns, ``mps``, ``hidden``.
+    """
+    jd = company.job_design
+    min_size = privacy.check_min_group_size(company.settings.min_group_size)
+    headcount = current_employees(company).groupby("role").size()
+    kinds = dict(zip(redesign["role"], redesign["redesign"]))
+    rows = []
+    for role, g in jd.groupby("role", sort=False):
+        by_stage = g.set_index("stage")
+        hide = bool((g["rated_by"] == "survey").any()) and int(headcount.get(role, 0)) < min_size
+        if "before" not in by_stage.index:
+            continue
+        before = by_stage.loc["before", list(JCM_COLUMNS)].astype(float)
+        rows.append((role, "before", "rated", *before, hide))
+        if "after" in by_stage.index:
+            rows.append((role, "after", "rated", *by_stage.loc["after", list(JCM_COLUMNS)].astype(float), hide))
+        elif role in kinds and kinds[role] in ESTIMATE_CHANGES:
+            moved = before + pd.Series(ESTIMATE_CHANGES[kinds[role]]).reindex(before.index).fillna(0.0)
+            rows.append((role, "after", f"estimate ({kinds[role]})", *moved.clip(1, 7), hide))
+        else:
+            rows.append((role, "after", "no change planned", *before, hide))
+    out = pd.DataFrame(rows, columns=["role", "stage", "source", *JCM_COLUMNS, "hidden"])
+    out["mps"] = mps(*(out[c] for c in JCM_COLUMNS))
+    out.loc[out["hidden"], [*JCM_COLUMNS, "mps"]] = np.nan
+    return out[["role", "stage", "source", *JCM_COLUMNS, "mps", "hidden"]]
+
+
+def reskilling_pathways(company: Company, redist: pd.DataFrame, gaps_hours: pd.Series) -> pd.DataFrame:
+    """A pathway for every person whose role loses more than `RESKILL_SHARE` of its hours to tools.
+
+    The target is the role with a gap of at least `MIN_ACTION_FTE` (notebook 03), paying at least
+    `PATHWAY_PAY_FLOOR` of the person's current role, that the person is nearest to: fewest proficiency levels short of its required skills (skills.csv, role_skills.csv),
+    larger gap first on ties. A level takes `BUILD_MONTHS`; skills are learned side by side, so the
+    months are those of the largest step. Cost per level as in notebook 03 (learning history, else
+    the stated default). Without a reachable gap role the pathway is to grow within the role.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``person``, ``role``, ``share_of_hours``, ``to_role``, ``skills_to_build``, ``levels``,
+        ``months``, ``cost``, ``note``.
+    """
+    cols = ["person", "role", "share_of_hours", "to_role", "skills_to_build", "levels", "months", "cost", "note"]
+    s = company.settings
+    affected = redist[redist["automated_share"] > RESKILL_SHARE]
+    if affected.empty:
+        return pd.DataFrame(columns=cols)
+    cur = current_employees(company)
+    labels = privacy.person_labels(cur, show_names=s.show_names)
+    targets = gaps_hours[gaps_hours >= MIN_ACTION_FTE * s.hours_per_fte_week].sort_values(ascending=False)
+    have_skills = company.has("skills", "role_skills")
+    pay = _role_costs(company)
+    hourly = pay / (s.hours_per_fte_week * s.weeks_per_year)
+    fallback = float(hourly.median()) if len(hourly) else 0.0
+    rows = []
+    for r in affected.itertuples():
+        absorbed = r.released <= 0.05
+        note = ("the role's own growth absorbs the freed hours: offer it as a growth path" if absorbed else
+                f"{r.released:.0f} h a week of the role are free after review, the gap and higher-value work: offer these first")
+        for e in cur.loc[cur["role"] == r.role, "employee_id"]:
+            best = None
+            if have_skills:
+                level = company.skills[company.skills["employee_id"] == e].set_index("skill")["proficiency"]
+                for role in targets.index:
+                    if role == r.role or pay.get(role, 0.0) < PATHWAY_PAY_FLOOR * pay.get(r.role, 0.0):
+                        continue
+                    req = company.role_skills[company.role_skills["role"] == role]
+                    steps = {x.skill: int(x.required_proficiency - level.get(x.skill, 0)) for x in req.itertuples()
+                             if level.get(x.skill, 0) < x.required_proficiency}
+                    if best is None or sum(steps.values()) < sum(best[1].values()):
+                        best = (role, steps)
+            if best is None:
+                rows.append((labels[e], r.role, r.automated_share, r.role, "", 0, 0.0, 0.0,
+                             note + "; no role with a gap to move to: grow within the role's judgement and people work"))
+                continue
+            role, steps = best
+            per = {k: _build_cost(company, k, float(hourly.get(r.role, fallback)))[0] for k in steps}
+            months = max(steps.values(), default=0) * BUILD_MONTHS
+            late = "; longer than the planning horizon" if months > s.horizon_months else ""
+            rows.append((labels[e], r.role, r.automated_share, role, ", ".join(f"{k} +{v}" for k, v in steps.items()) or "none",
+                         sum(steps.values()), months, sum(per[k] * v for k, v in steps.items()), note + late))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def automation_decisions(company: Company, options: pd.DataFrame, flags: pd.DataFrame, redesign: pd.DataFrame,
+                         pathways: pd.DataFrame, capacity: pd.DataFrame) -> pd.DataFrame:
+    """Actions from notebook 04, most urgent first.
+
+    High: add a review step wherever a planned tool has none; pilot the `PILOTS` options worth most
+    (start small, measure, then scale). Medium: roll out the other paying options after the pilots,
+    meet the demand gap with fewer hires where that is cheaper, redesign each kind of job with its
+    people, offer the pathways. Low: options that do not pay back.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``priority``, ``action``, ``why``.
+    """
+    cur = company.settings.currency
+    rows = []
+    for f in flags[flags["severity"] == "fix"].itertuples():
+        rows.append(("high", f"Add a human review step to \"{f.task}\" ({f.option_id})", f"{f.finding}; decide who checks and how often"))
+    plan = options[options["in_plan"]].sort_values("npv_3y", ascending=False)
+    for o in plan.head(PILOTS).itertuples():
+        tool = f"{o.tool_category}" + (f" ({o.example_tool})" if o.example_tool else "")
+        rows.append(("high", f"Pilot {tool} on \"{o.task}\" for {o.role}",
+                     f"frees {o.automated_hours_week - o.review_hours_week:.1f} h a week after review, pays back in {o.payback_months:.0f} months, "
+                     f"worth {cur} {o.npv_3y:,.0f} over 3 years; measure hours and errors before scaling"))
+    rest = plan.iloc[PILOTS:]
+    if len(rest):
+        rows.append(("medium", f"Roll out the other {len(rest)} paying options once the pilots have shown their hours",
+                     "; ".join(f"{o.task} ({o.tool_category})" for o in rest.itertuples()) +
+                     f"; together worth {cur} {rest['npv_3y'].sum():,.0f} over 3 years"))
+    total = capacity[capacity["role"] == "all roles"]
+    if len(total) and float(total["saving"].iloc[0]) > 0:
+        t = total.iloc[0]
+        rows.append(("medium", f"Meet the demand gap with {t['hires_fte']:.1f} FTE of hires plus tools instead of {t['hire_only_fte']:.1f} FTE of hires",
+                     f"saves about {cur} {t['saving']:,.0f} over the horizon"))
+    for kind, g in redesign.groupby("redesign", sort=False):
+        rows.append(("medium", f"Redesign jobs with the people who do them ({kind}): {', '.join(g['role'])}", REDESIGN_MEANING[kind]))
+    for role, g in pathways.groupby("role", sort=False):
+        to = ", ".join(sorted(set(g["to_role"]) - {role})) or "higher-value work in the role"
+        rows.append(("medium", f"Offer {len(g)} {role} {'person' if len(g) == 1 else 'people'} a reskilling pathway",
+                     f"towards {to}; {g['note'].iloc[0]}"))
+    for o in options[~options["in_plan"] & (options["npv_3y"] <= 0)].itertuples():
+        rows.append(("low", f"Do not automate \"{o.task}\" with {o.tool_category} yet",
+                     f"worth {cur} {o.npv_3y:,.0f} over 3 years at the stated costs; revisit if prices fall"))
+    return decisions_table(rows)
+
+
+def redistribution_takeaway(redist: pd.DataFrame) -> str:
+    """Sentence for `redistribution`."""
+    if redist.empty:
+        return "The plan automates nothing, so no hours move."
+    t = redist[["automated", "review", "to_gap", "to_higher_value", "released"]].sum()
+    worse = redist.loc[redist["net"] < 0, "role"]
+    warn = (f" Watch {', '.join(worse)}: checking the tools there takes more time than they save." if len(worse) else "")
+    return (f"Tools take {t['automated']:.0f} hours a week. People keep {t['review']:.0f} of them to check the tools' work, "
+            f"{t['to_gap']:.0f} go to the demand gaps of notebook 03, {t['to_higher_value']:.0f} to judgement and people work, and "
+            f"{t['released']:.0f} are capacity to redeploy: the work shifts, it does not vanish." + warn)
+
+
+def capacity_takeaway(capacity: pd.DataFrame, company: Company) -> str:
+    """Sentence for `capacity_comparison`."""
+    cur = company.settings.currency
+    total = capacity[capacity["role"] == "all roles"]
+    if total.empty or float(total["gap_fte"].iloc[0]) <= 0:
+        return "No role lacks people at the horizon, so there is nothing to compare."
+    t = total.iloc[0]
+    better = "less" if t["saving"] > 0 else "more"
+    return (f"Closing the {t['gap_fte']:.1f} FTE gap by hiring alone costs {cur} {t['hire_only_cost']:,.0f} over the horizon; "
+            f"automating first needs {t['hires_fte']:.1f} FTE of hires plus tools for {cur} {t['with_automation_cost']:,.0f}, "
+            f"{cur} {abs(t['saving']):,.0f} {better}.")
+
+
+def redesign_takeaway(redesign: pd.DataFrame) -> str:
+    """Sentence for `job_redesign`."""
+    if redesign.empty:
+        return "No job changes under the plan."
+    n = redesign["redesign"].value_counts()
+    parts = ", ".join(f"{k} {v}" for k, v in n.items())
+    top = redesign.dropna(subset=["share_of_hours"]).sort_values("share_of_hours", ascending=False).iloc[0]
+    return (f"{len(redesign)} jobs change ({parts}). The biggest change is for {top['role']}: tools take "
+            f"{top['share_of_hours']:.0%} of its hours, and its routine share falls from {top['routine_before']:.0%} to "
+            f"{top['routine_after']:.0%}.")
+
+
+def mps_takeaway(table: pd.DataFrame) -> str:
+    """Sentence for `motivating_potential`."""
+    shown = table.dropna(subset=["mps"])
+    if shown.empty:
+        return "No job ratings can be shown."
+    wide = shown.pivot_table(index="role", columns="stage", values="mps")
+    wide = wide.dropna()
+    lowest = shown[shown["stage"] == "before"].sort_values("mps").iloc[0]
+    text = (f"Motivating potential runs from 1 to 343; the lowest today is {lowest['role']} at {lowest['mps']:.0f}. ")
+    if len(wide):
+        up = wide.assign(change=wide["after"] - wide["before"]).sort_values("change", ascending=False).iloc[0]
+        text += (f"The plan raises it most for {up.name}, from {up['before']:.0f} to {up['after']:.0f}. "
+                 "Values marked estimate follow stated rules: ask the people in the role before relying on them.")
+    hidden = int(table.loc[table["stage"] == "before", "hidden"].sum())
+    if hidden:
+        text += f" {hidden} role{'s are' if hidden > 1 else ' is'} hidden: too few people answered for their survey ratings to stay anonymous."
+    return text
+
+
+def pathways_takeaway(pathways: pd.DataFrame) -> str:
+    """Sentence for `reskilling_pathways`."""
+    if pathways.empty:
+        return "No role loses enough of its hours to tools to need a reskilling pathway."
+    moves = pathways[pathways["to_role"] != pathways["role"]]
+    roles = ", ".join(dict.fromkeys(pathways["role"]))
+    text = f"{len(pathways)} people in {roles} are offered a pathway, never just a cut"
+    if len(moves):
+        text += (f"; {len(moves)} could move to a role that needs people, typically in {moves['months'].median():.0f} months "
+                 f"of training")
+    return text + "."
