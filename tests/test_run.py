@@ -5,6 +5,7 @@ import re
 import shutil
 import zipfile
 
+import numpy as np
 import pandas as pd
 import pytest
 from conftest import SAMPLE, folder_digest, person, run_cli, write_company
@@ -92,6 +93,21 @@ def test_notebook_03_writes_its_tables(sample_runs):
         assert (out / "tables" / f"03_find_gaps__{key}.csv").exists(), key
     plan = pd.read_csv(out / "tables" / "03_find_gaps__recommended_plan.csv")
     assert plan["cost"].gt(0).all() and set(plan["action"]) <= {"buy", "borrow", "bot", "build"}
+
+
+def test_notebook_04_writes_its_tables(sample_runs):
+    _, _, [(out, _), _] = sample_runs
+    t = out / "tables"
+    for key in ("task_scores", "automation_options", "tool_suggestions", "tool_catalogue", "guardrail_flags", "sensitivity",
+                "redistribution", "hours_by_category", "capacity_comparison", "job_redesign", "motivating_potential",
+                "reskilling_pathways", "what_to_decide"):
+        assert (t / f"04_plan_automation__{key}.csv").exists(), key
+    r = pd.read_csv(t / "04_plan_automation__redistribution.csv")
+    assert np.allclose(r["automated"], r["review"] + r["to_gap"] + r["to_higher_value"] + r["released"])
+    flags = pd.read_csv(t / "04_plan_automation__guardrail_flags.csv")
+    assert "fix" in set(flags["severity"])  # the sample's newsletter tool has nobody checking it
+    mps = pd.read_csv(t / "04_plan_automation__motivating_potential.csv")
+    assert mps.loc[mps["role"] == "Customer Service Rep", "mps"].isna().all()  # survey ratings of 4 people: hidden
 
 
 def test_tables_are_csv_and_xlsx_and_at_least_ten(sample_runs):
@@ -227,8 +243,8 @@ def test_minimal_company_runs_every_notebook_and_says_what_it_skips(tmp_path):
     assert "this section needs skills.csv" in nb and "this section needs absences.csv" in nb
     nb2 = (out / "notebooks" / "02_define_goals.ipynb").read_text(encoding="utf-8")
     assert "this section needs goals.csv" in nb2 and "this section needs roles.csv, drivers.csv" in nb2
-    status = pd.read_csv(out / "tables" / "04_plan_automation__inputs.csv")
-    assert not status["provided"].any()
+    nb4 = (out / "notebooks" / "04_plan_automation.ipynb").read_text(encoding="utf-8")
+    assert "this section needs tasks.csv" in nb4 and "this section needs tasks.csv, automation_options.csv" in nb4
     nb3 = (out / "notebooks" / "03_find_gaps.ipynb").read_text(encoding="utf-8")
     assert "this section needs roles.csv, drivers.csv" in nb3 and "this section needs learning.csv" in nb3
     nb5 = (out / "notebooks" / "05_measure_belonging.ipynb").read_text(encoding="utf-8")
