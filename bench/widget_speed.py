@@ -1,9 +1,10 @@
-"""How fast does notebook 02's demand widget recompute? Target: under 50 ms on the sample.
+"""How fast do the widgets of notebooks 02 and 04 recompute? Target: under 50 ms on the sample.
 
     python bench/widget_speed.py [--people 60] [--repeat 200]
 
-Times `smbkit.widgets.demand_for_changes` (what a slider move runs) and prints the median and the
-95th percentile in milliseconds.
+Times `smbkit.widgets.demand_for_changes` (what a demand slider move runs) and
+`smbkit.widgets.automation_for` (what an automation switch or share slider move runs) and prints
+the median and the 95th percentile in milliseconds.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import time
 
 import smbkit
 from smbkit.synthetic import make_company
-from smbkit.widgets import demand_for_changes
+from smbkit.widgets import automation_basis, automation_for, demand_for_changes
 
 
 def main(argv=None):
@@ -33,10 +34,22 @@ def main(argv=None):
         start = time.perf_counter()
         demand_for_changes(company, changes)
         times.append((time.perf_counter() - start) * 1000)
-    times.sort()
     people = len(smbkit.current_employees(company))
-    print(f"demand recompute for {people} people, {len(company.roles)} roles: median {statistics.median(times):.2f} ms, "
-          f"p95 {times[int(len(times) * 0.95) - 1]:.2f} ms (target < 50 ms)")
+    _report(f"demand recompute for {people} people, {len(company.roles)} roles", times)
+    basis = automation_basis(company)
+    ids = list(company.automation_options["option_id"])
+    times = []
+    for k in range(args.repeat):
+        chosen = [i for j, i in enumerate(ids) if (k >> (j % 8)) & 1 or j == k % len(ids)]
+        start = time.perf_counter()
+        automation_for(basis, chosen, 50 + (k * 5) % 100)
+        times.append((time.perf_counter() - start) * 1000)
+    _report(f"automation recompute for {len(ids)} options", times)
+
+
+def _report(what, times):
+    times = sorted(times)
+    print(f"{what}: median {statistics.median(times):.2f} ms, p95 {times[int(len(times) * 0.95) - 1]:.2f} ms (target < 50 ms)")
 
 
 if __name__ == "__main__":
