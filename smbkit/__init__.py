@@ -3,7 +3,7 @@
 The notebooks call these names; every one is documented in its module.
 """
 
-from . import automation, belonging, gaps, learning, privacy, redesign, widgets
+from . import automation, belonging, gaps, learning, listening, privacy, redesign, retention, widgets
 from .data import (
     Company,
     InputError,
@@ -77,6 +77,7 @@ __all__ = [
     "belonging",
     "gaps",
     "learning",
+    "listening",
     "company_summary",
     "coverage_takeaway",
     "current_employees",
@@ -103,6 +104,7 @@ __all__ = [
     "org_summary",
     "privacy",
     "redesign",
+    "retention",
     "widgets",
     "representation",
     "representation_takeaway",

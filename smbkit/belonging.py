@@ -625,21 +625,24 @@ def survey_comments(company: Company, *, wave=None, limit: int = 12, seed: int =
     return out.sort_values("team", kind="stable").reset_index(drop=True).astype({"team": "str", "comment": "str"})
 
 
-def belonging_decisions(company: Company) -> pd.DataFrame:
+def belonging_decisions(company: Company, extra=()) -> pd.DataFrame:
     """Actions from notebook 05, most urgent first.
 
     Rules: a team below control limits (against the company or its own history) -> talk with the
     team (high); a priority driver (low score, high impact) -> act on it company-wide (high for the
     first, then medium); a significant drop of a measure since the previous wave -> find out why
     (medium); a dimension with weak reliability -> review its questions (low); a response rate
-    under 60% -> explain how results are used and protected (medium).
+    under 60% -> explain how results are used and protected (medium). ``extra`` adds rows from other
+    analyses (retention); without a survey only they are shown.
 
     Returns
     -------
     DataFrame
         Columns: ``priority``, ``action``, ``why``.
     """
-    rows = []
+    rows = list(extra)
+    if not company.has("survey_items", "survey_responses"):
+        return decisions_table(rows)
     for t in team_alerts(company).itertuples():
         if t.below_company or t.below_own_history:
             versus = "the company" if t.below_company else "its own earlier waves"

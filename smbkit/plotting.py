@@ -10,6 +10,7 @@ from __future__ import annotations
 import matplotlib
 import matplotlib.patches
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
@@ -36,6 +37,8 @@ __all__ = [
     "sensitivity_heatmap",
     "hours_shift_chart",
     "mps_chart",
+    "retention_chart",
+    "profiles_chart",
 ]
 
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -414,4 +417,39 @@ def mps_chart(table: pd.DataFrame, *, ax=None):
     ax.set_xlabel("motivating potential score (1-343)")
     ax.legend(loc="lower right", frameon=False)
     ax.set_title("How motivating each job is, before and after")
+    return ax
+
+
+def retention_chart(curves: pd.DataFrame, *, ax=None):
+    """Kaplan-Meier step curves: share of people still employed by years of tenure, company and groups."""
+    ax = _axes(ax, (8, 4.5))
+    for k, (group, g) in enumerate(curves.groupby("group", sort=False)):
+        company = group == "company"
+        ax.step(g["time"], g["survival"], where="post", lw=2.6 if company else 1.4,
+                color="black" if company else PALETTE[k % len(PALETTE)], label=f"{group} ({int(g['people'].iloc[0])} people)")
+    ax.axhline(0.5, color=MUTED, lw=1, ls="--")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(left=0)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel("years since joining")
+    ax.set_ylabel("still here (chose not to leave)")
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=8)
+    ax.set_title("How long people stay")
+    return ax
+
+
+def profiles_chart(profiles: pd.DataFrame, *, ax=None):
+    """Grouped bars: each belonging profile's mean score per dimension."""
+    dims = [c for c in profiles.columns if c not in ("profile", "people", "share_pct", "description", "silhouette")]
+    ax = _axes(ax, (8, 4))
+    width = 0.8 / max(1, len(profiles))
+    x = np.arange(len(dims))
+    for k, r in enumerate(profiles.itertuples()):
+        ax.bar(x + k * width, [getattr(r, d) for d in dims], width=width, color=PALETTE[k % len(PALETTE)],
+               label=f"{r.profile}: {r.people} people")
+    ax.set_xticks(x + width * (len(profiles) - 1) / 2, [d.replace("_", " ") for d in dims])
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("score (0-100)")
+    ax.legend(frameon=False, fontsize=8)
+    ax.set_title("Belonging profiles")
     return ax

@@ -70,7 +70,10 @@ def test_notebook_05_tables_hide_the_small_teams_everywhere(sample_runs):
     tables = sorted((out / "tables").glob("05_measure_belonging__*.csv"))
     for key in ("waves", "hr_signals", "results_by_team", "results_by_team_latest", "results_by_demographic_latest",
                 "results_by_team_and_demographic", "items_latest", "reliability", "key_drivers", "trends", "team_alerts",
-                "comments", "what_to_decide"):
+                "comments", "what_to_decide", "retention", "leaving_drivers", "risk_model", "risk_calibration", "risk_by_team",
+                "fairness_audit", "belonging_profiles", "team_anomalies", "comment_tone", "comment_themes_latest",
+                "comment_themes", "comment_themes_by_team", "comment_examples", "network_summary", "connectedness_by_work_mode",
+                "communities", "team_ties"):
         assert out / "tables" / f"05_measure_belonging__{key}.csv" in tables, key
     for path in tables:
         t = pd.read_csv(path)
@@ -164,6 +167,22 @@ def test_no_employee_name_in_any_output(sample_runs):
     for path, text in texts.items():
         leaked = [n for n in names if n in text]
         assert not leaked, f"{path.name} prints {leaked[:3]}"
+
+
+def test_every_hidden_row_of_every_table_shows_no_figure(sample_runs):
+    _, _, [(out, _), _] = sample_runs
+    checked = 0
+    for path in sorted((out / "tables").glob("*.csv")):
+        t = pd.read_csv(path)
+        if "hidden" not in t.columns or not t["hidden"].any():
+            continue
+        figures = t.loc[t["hidden"].astype(bool)].drop(columns="hidden").select_dtypes(include="number")
+        assert figures.isna().all().all(), path.name
+        for count in ("people", "respondents", "n", "headcount", "comments"):
+            if count in t.columns:
+                assert (t.loc[~t["hidden"].astype(bool), count].dropna() >= 5).all(), (path.name, count)
+        checked += 1
+    assert checked >= 8  # tables from notebooks 01, 04 and 05 hide small groups in the sample
 
 
 def test_demographic_outputs_respect_min_group_size(sample_runs):

@@ -1,0 +1,498 @@
+"""Notebook 05, part 2 — belonging profiles, unusual changes, comment tone and themes, collaboration networks.
+
+Every result here describes groups, never a person: profiles smaller than min_group_size are
+merged, comment and network figures for small groups are hidden, and comments shown as examples
+have employee names scrubbed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import privacy
+from .belonging import scored_responses, survey_results
+from .data import Company
+from .workforce import current_employees
+
+__all__ = [
+    "K_MAX",
+    "ROBUST_Z_FLAG",
+    "TONE_CUT",
+    "silhouette",
+    "belonging_profiles",
+    "team_anomalies",
+    "robust_z",
+    "theme_lexicon",
+    "comment_sentiment",
+    "comment_themes",
+    "theme_examples",
+    "tone_by_wave",
+    "collaboration_graph",
+    "network_summary",
+    "team_ties",
+    "work_mode_connectedness",
+    "communities",
+    "profiles_takeaway",
+    "anomalies_takeaway",
+    "themes_takeaway",
+    "network_takeaway",
+]
+
+K_MAX = 6
+SILHOUETTE_SAMPLE = 2000
+# Iglewicz & Hoaglin (1993): a modified z-score 0.6745 (x - median) / MAD above 3.5 marks an outlier.
+ROBUST_Z_FLAG = 3.5
+MIN_HISTORY = 4  # earlier waves a team needs before its latest wave can be called unusual
+# VADER's authors' thresholds: compound >= 0.05 positive, <= -0.05 negative (Hutto & Gilbert, 2014).
+TONE_CUT = 0.05
+_THEMES = Path(__file__).with_name("comment_themes.csv")
+
+
+# ---------------------------------------------------------------------------------------------
+# Belonging profiles
+# ---------------------------------------------------------------------------------------------
+
+
+def silhouette(X: np.ndarray, labels: np.ndarray) -> float:
+    """Mean silhouette width (Rousseeuw, 1987): s(i) = (b - a) / max(a, b), a the mean distance to
+    the own cluster, b the smallest mean distance to another cluster; s = 0 for singletons.
+
+    Examples
+    --------
+    >>> round(silhouette(np.array([[0.0], [1.0], [10.0], [11.0]]), np.array([0, 0, 1, 1])), 3)
+    0.9
+    """
+    X = np.asarray(X, dtype=float)
+    labels = np.asarray(labels)
+    ks = np.unique(labels)
+    if len(ks) < 2:
+        return float("nan")
+    sq = (X ** 2).sum(1)
+    d = np.sqrt(np.clip(sq[:, None] + sq[None, :] - 2 * X @ X.T, 0, None))
+    sums = np.column_stack([d[:, labels == k].sum(1) for k in ks])
+    sizes = np.array([(labels == k).sum() for k in ks])
+    own = np.searchsorted(ks, labels)
+    n_own = sizes[own]
+    a = np.where(n_own > 1, sums[np.arange(len(X)), own] / np.maximum(n_own - 1, 1), 0.0)
+    means = sums / sizes
+    means[np.arange(len(X)), own] = np.inf
+    b = means.min(1)
+    s = np.where((n_own > 1) & (np.maximum(a, b) > 0), (b - a) / np.maximum(a, b), 0.0)
+    return float(s.mean())
+
+
+def _kmeans(X: np.ndarray, k: int, seed: int, min_size: int) -> np.ndarray:
+    """k-means (scipy kmeans2, k-means++ start, seeded); clusters under ``min_size`` are merged into the nearest centroid."""
+    from scipy.cluster.vq import kmeans2
+
+    centroids, labels = kmeans2(X, k, seed=np.random.default_rng(seed), minit="++")
+    while True:
+        counts = np.bincount(labels, minlength=len(centroids))
+        small = [c for c in np.argsort(counts) if 0 < counts[c] < min_size]
+        if not small or (counts > 0).sum() <= 1:
+            break
+        c = small[0]
+        alive = [j for j in range(len(centroids)) if j != c and counts[j] > 0]
+        members = labels == c
+        dist = ((X[members][:, None, :] - centroids[alive][None, :, :]) ** 2).sum(-1)
+        labels[members] = np.asarray(alive)[dist.argmin(1)]
+        for j in alive:
+            centroids[j] = X[labels == j].mean(0)
+    _, labels = np.unique(labels, return_inverse=True)
+    return labels
+
+
+def belonging_profiles(company: Company, *, wave=None, seed: int = 0) -> pd.DataFrame:
+    """Groups of respondents who feel alike, from their dimension scores (k-means, k by silhouette).
+
+    Responses of one wave (default the latest) with every dimension answered; k from 2 to `K_MAX`,
+    each run merged until every profile holds at least min_group_size people; the k with the
+    highest mean silhouette wins. Each profile is described by the dimensions where it sits 5 or
+    more points above or below everyone's average. Nothing is shown for fewer than two groups'
+    worth of answers.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``profile``, ``people``, ``share_pct``, one ``<dimension>`` column per dimension (mean
+        0-100), ``description``, ``silhouette``.
+    """
+    min_size = privacy.check_min_group_size(company.settings.min_group_size)
+    r = scored_responses(company)
+    wave = r["wave"].max() if wave is None else pd.Timestamp(wave)
+    dims = [c for c in r.columns if c.startswith("dim__")]
+    X = r.loc[r["wave"] == wave, dims].dropna()
+    if len(X) < 2 * min_size or len(dims) < 2:
+        return pd.DataFrame()
+    values = X.to_numpy(dtype=float)
+    # the silhouette is judged on a seeded sample of at most SILHOUETTE_SAMPLE answers (its cost grows with n squared)
+    pick = np.random.default_rng(seed).permutation(len(values))[:SILHOUETTE_SAMPLE]
+    best = None
+    for k in range(2, min(K_MAX, len(X) // min_size) + 1):
+        labels = _kmeans(values, k, seed, min_size)
+        if len(np.unique(labels)) < 2:
+            continue
+        score = silhouette(values[pick], labels[pick])
+        if best is None or score > best[0] + 1e-12:
+            best = (score, labels)
+    if best is None:
+        return pd.DataFrame()
+    score, labels = best
+    names = [d.removeprefix("dim__") for d in dims]
+    overall = values.mean(0)
+    rows = []
+    for k in np.unique(labels):
+        m = values[labels == k].mean(0)
+        diff = m - overall
+        up = [f"{n.replace('_', ' ')} (+{x:.0f})" for n, x in zip(names, diff) if x >= 5]
+        down = [f"{n.replace('_', ' ')} ({x:.0f})" for n, x in zip(names, diff) if x <= -5]
+        text = ("close to everyone's average" if not up and not down else
+                "; ".join(p for p in (("higher on " + ", ".join(up)) if up else "", ("lower on " + ", ".join(down)) if down else "") if p))
+        rows.append({"people": int((labels == k).sum()), **dict(zip(names, m)), "description": text, "mean": float(m.mean())})
+    out = pd.DataFrame(rows).sort_values("mean", ascending=False).drop(columns="mean").reset_index(drop=True)
+    out.insert(0, "profile", [f"profile {chr(65 + i)}" for i in range(len(out))])
+    out.insert(2, "share_pct", 100 * out["people"] / out["people"].sum())
+    out["silhouette"] = score
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Unusual changes
+# ---------------------------------------------------------------------------------------------
+
+
+def robust_z(history, value) -> float:
+    """Modified z-score of ``value`` against ``history``: 0.6745 (x - median) / MAD; when MAD is 0,
+    (x - median) / (1.253314 x mean absolute deviation) (Iglewicz & Hoaglin, 1993).
+
+    Examples
+    --------
+    >>> round(robust_z([60, 62, 61, 63, 60], 50), 2)
+    -7.42
+    """
+    h = np.asarray(history, dtype=float)
+    med = np.median(h)
+    mad = np.median(np.abs(h - med))
+    if mad > 0:
+        return float(0.6745 * (value - med) / mad)
+    mean_ad = np.mean(np.abs(h - med))
+    return float((value - med) / (1.253314 * mean_ad)) if mean_ad > 0 else 0.0
+
+
+def team_anomalies(company: Company) -> pd.DataFrame:
+    """Teams whose latest wave is unusual against their own earlier waves (robust z-score per measure).
+
+    Only teams shown in the latest wave (privacy) with at least `MIN_HISTORY` shown earlier waves;
+    measures: Belonging Index and each dimension. |z| > `ROBUST_Z_FLAG` is flagged.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``team``, ``measure``, ``latest``, ``usual`` (median of earlier waves), ``robust_z``, ``unusual``.
+    """
+    res = survey_results(company, by="team")
+    res = res[res["measure"] != "enps"]
+    latest = res["wave"].max()
+    rows = []
+    for (team, measure), g in res.groupby(["team", "measure"], sort=True):
+        now = g[(g["wave"] == latest) & ~g["hidden"]]
+        past = g[(g["wave"] < latest) & ~g["hidden"]]["score"].dropna()
+        if now.empty or len(past) < MIN_HISTORY:
+            continue
+        x = float(now["score"].iloc[0])
+        z = robust_z(past, x)
+        rows.append((team, measure, x, float(past.median()), z, abs(z) > ROBUST_Z_FLAG))
+    return pd.DataFrame(rows, columns=["team", "measure", "latest", "usual", "robust_z", "unusual"])
+
+
+# ---------------------------------------------------------------------------------------------
+# Comments: tone and themes
+# ---------------------------------------------------------------------------------------------
+
+
+def theme_lexicon(path=None) -> dict[str, list[str]]:
+    """Themes and their keywords from smbkit's editable CSV (or your copy at ``path``)."""
+    t = pd.read_csv(path or _THEMES, dtype=str, keep_default_na=False)
+    return {r.theme: [k.strip().lower() for k in r.keywords.split(";") if k.strip()] for r in t.itertuples()}
+
+
+def _theme_patterns(lexicon: dict) -> dict:
+    # a keyword matches at the start of a word, so "rota" finds "rotas" and "thank" finds "thanks"
+    return {t: re.compile(r"\b(?:" + "|".join(re.escape(k) for k in keys) + r")", re.IGNORECASE) for t, keys in lexicon.items()}
+
+
+def comment_sentiment(company: Company, *, lexicon: dict | None = None) -> pd.DataFrame:
+    """Every non-empty comment with its VADER compound score (-1 to 1), tone and themes (internal: not shown as is).
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``wave``, ``team``, ``comment``, ``compound``, ``tone`` (positive, neutral, negative), one bool
+        column per theme.
+    """
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    r = scored_responses(company)
+    if "comment" not in r:
+        return pd.DataFrame(columns=["wave", "team", "comment", "compound", "tone"])
+    c = r.loc[r["comment"].notna() & (r["comment"].astype(str).str.strip() != ""), ["wave", "team", "comment"]].reset_index(drop=True)
+    analyzer = SentimentIntensityAnalyzer()
+    c["compound"] = [analyzer.polarity_scores(t)["compound"] for t in c["comment"]]
+    c["tone"] = np.select([c["compound"] >= TONE_CUT, c["compound"] <= -TONE_CUT], ["positive", "negative"], "neutral")
+    for theme, pattern in _theme_patterns(lexicon or theme_lexicon()).items():
+        c[theme] = c["comment"].str.contains(pattern)
+    return c
+
+
+def tone_by_wave(company: Company, sentiment: pd.DataFrame) -> pd.DataFrame:
+    """Share of positive and negative comments per wave; waves with fewer commenters than min_group_size hidden.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``wave``, ``comments``, ``positive_pct``, ``negative_pct``, ``mean_compound``, ``hidden``.
+    """
+    min_size = privacy.check_min_group_size(company.settings.min_group_size)
+    g = sentiment.groupby("wave").agg(comments=("compound", "size"), positive_pct=("tone", lambda t: 100 * (t == "positive").mean()),
+                                      negative_pct=("tone", lambda t: 100 * (t == "negative").mean()),
+                                      mean_compound=("compound", "mean")).reset_index()
+    g["hidden"] = g["comments"] < min_size
+    g.loc[g["hidden"], ["comments", "positive_pct", "negative_pct", "mean_compound"]] = np.nan
+    return g
+
+
+def comment_themes(company: Company, sentiment: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
+    """How often each theme comes up and how positive it sounds, per wave (and per team with ``by="team"``).
+
+    Groups (wave, or wave and team) are hidden when fewer than min_group_size people answered the
+    survey in them, with complementary suppression across teams of a wave; a theme's tone is hidden
+    when fewer than min_group_size comments mention it.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``wave``, [``team``,] ``theme``, ``respondents``, ``mentions``, ``share_pct`` (of comments),
+        ``mean_compound``, ``hidden``.
+    """
+    min_size = privacy.check_min_group_size(company.settings.min_group_size)
+    keys = ["wave"] + ([by] if by else [])
+    r = scored_responses(company)
+    sizes = r.groupby(keys).size().rename("respondents").reset_index()
+    if by:
+        sizes = privacy.suppress(sizes, count="respondents", by=keys, min_size=min_size, within=["wave"])
+    else:
+        sizes["hidden"] = sizes["respondents"] < min_size
+    themes = [c for c in sentiment.columns if c not in ("wave", "team", "comment", "compound", "tone")]
+    rows = []
+    for key, g in sentiment.groupby(keys):
+        key = key if isinstance(key, tuple) else (key,)
+        for t in themes:
+            hit = g[g[t]]
+            rows.append((*key, t, len(hit), 100 * len(hit) / len(g), hit["compound"].mean() if len(hit) >= min_size else np.nan))
+    out = pd.DataFrame(rows, columns=[*keys, "theme", "mentions", "share_pct", "mean_compound"])
+    out = out.merge(sizes.drop(columns="respondents").rename(columns={"hidden": "_h"}), on=keys, how="left")
+    out = out.merge(r.groupby(keys).size().rename("respondents").reset_index(), on=keys, how="left")
+    hidden = out["_h"].fillna(True).astype(bool) | (out["respondents"] < min_size)
+    out.loc[hidden, ["respondents", "mentions", "share_pct", "mean_compound"]] = np.nan
+    out["hidden"] = hidden
+    return out[[*keys, "theme", "respondents", "mentions", "share_pct", "mean_compound", "hidden"]]
+
+
+def theme_examples(company: Company, sentiment: pd.DataFrame, *, per_theme: int = 1, seed: int = 0) -> pd.DataFrame:
+    """One example comment per theme from the last year's waves, only for themes at least min_group_size comments mention.
+
+    No team or demographic is attached; employee names are replaced with ``[name]``.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``theme``, ``mentions``, ``tone``, ``comment``.
+    """
+    min_size = privacy.check_min_group_size(company.settings.min_group_size)
+    if sentiment.empty:
+        return pd.DataFrame(columns=["theme", "mentions", "tone", "comment"])
+    latest = sentiment[sentiment["wave"] > sentiment["wave"].max() - pd.DateOffset(years=1)]
+    themes = [c for c in sentiment.columns if c not in ("wave", "team", "comment", "compound", "tone")]
+    names = company.employees["name"].dropna().tolist() if "name" in company.employees else []
+    rows = []
+    for t in themes:
+        hit = latest[latest[t]]
+        if len(hit) < min_size:
+            continue
+        for c in hit.sample(n=min(per_theme, len(hit)), random_state=seed).itertuples():
+            rows.append((t, len(hit), c.tone, privacy.scrub_names(c.comment, names)))
+    return pd.DataFrame(rows, columns=["theme", "mentions", "tone", "comment"]).astype({"comment": "str"})
+
+
+# ---------------------------------------------------------------------------------------------
+# Collaboration network
+# ---------------------------------------------------------------------------------------------
+
+
+def collaboration_graph(company: Company):
+    """Undirected networkx graph of today's people; edge weight = interactions summed over all periods."""
+    import networkx as nx
+
+    cur = current_employees(company)
+    G = nx.Graph()
+    for r in cur.itertuples():
+        G.add_node(r.employee_id, team=r.team, work_mode=getattr(r, "work_mode", None) or "unknown")
+    i = company.interactions
+    i = i[i["source_id"].isin(G.nodes) & i["target_id"].isin(G.nodes)]
+    pair = pd.DataFrame({"a": np.minimum(i["source_id"], i["target_id"]), "b": np.maximum(i["source_id"], i["target_id"]),
+                         "w": i["weight"]}).groupby(["a", "b"])["w"].sum()
+    G.add_weighted_edges_from((a, b, float(w)) for (a, b), w in pair.items())
+    return G
+
+
+def communities(G, *, seed: int = 0) -> pd.DataFrame:
+    """Communities by Louvain modularity (networkx, fixed seed), with how many teams each mixes.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``community``, ``people``, ``teams``, ``main_team_pct`` (share from its largest team).
+    """
+    import networkx as nx
+
+    found = nx.community.louvain_communities(G, weight="weight", seed=seed) if G.number_of_edges() else []
+    rows = []
+    for k, members in enumerate(sorted(found, key=len, reverse=True)):
+        teams = pd.Series([G.nodes[n]["team"] for n in members])
+        rows.append((f"community {k + 1}", len(members), teams.nunique(), 100 * teams.value_counts().iloc[0] / len(members)))
+    return pd.DataFrame(rows, columns=["community", "people", "teams", "main_team_pct"])
+
+
+def network_summary(G, *, seed: int = 0) -> pd.DataFrame:
+    """Whole-network figures: people, ties, density, isolated people (counts, never names), communities, cross-team ties.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``measure``, ``value``.
+    """
+    import networkx as nx
+
+    n, m = G.number_of_nodes(), G.number_of_edges()
+    deg = dict(G.degree())
+    cross = sum(1 for a, b in G.edges if G.nodes[a]["team"] != G.nodes[b]["team"])
+    found = nx.community.louvain_communities(G, weight="weight", seed=seed) if m else []
+    return pd.DataFrame([
+        ("people", n), ("ties", m), ("density (share of possible ties)", nx.density(G) if n > 1 else 0.0),
+        ("people with no ties", sum(1 for v in deg.values() if v == 0)),
+        ("people with one tie", sum(1 for v in deg.values() if v == 1)),
+        ("communities", len(found)),
+        ("modularity", nx.community.modularity(G, found, weight="weight") if found else float("nan")),
+        ("ties across teams (%)", 100 * cross / m if m else float("nan"))], columns=["measure", "value"])
+
+
+def team_ties(G) -> pd.DataFrame:
+    """Tie density within and between teams: ties / possible pairs.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``team_a``, ``team_b``, ``ties``, ``possible``, ``density``.
+    """
+    teams = pd.Series({n: d["team"] for n, d in G.nodes(data=True)})
+    size = teams.value_counts()
+    counts: dict = {}
+    for a, b in G.edges:
+        key = tuple(sorted((teams[a], teams[b])))
+        counts[key] = counts.get(key, 0) + 1
+    names = sorted(size.index)
+    rows = []
+    for i, ta in enumerate(names):
+        for tb in names[i:]:
+            possible = size[ta] * (size[ta] - 1) / 2 if ta == tb else size[ta] * size[tb]
+            ties = counts.get((ta, tb), 0)
+            rows.append((ta, tb, ties, int(possible), ties / possible if possible else np.nan))
+    return pd.DataFrame(rows, columns=["team_a", "team_b", "ties", "possible", "density"])
+
+
+def work_mode_connectedness(G, min_size: int) -> pd.DataFrame:
+    """How connected people are by work mode: ties, tie strength, closeness, people with no ties.
+
+    Closeness uses distance = 1 / weight (a strong tie is a short path), the networkx convention of
+    distances for shortest-path measures. Work modes with fewer than ``min_size`` people are hidden,
+    with complementary suppression.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``work_mode``, ``people``, ``mean_ties``, ``mean_strength``, ``mean_closeness``, ``no_ties``, ``hidden``.
+    """
+    import networkx as nx
+
+    H = G.copy()
+    for _, _, d in H.edges(data=True):
+        d["distance"] = 1.0 / d["weight"]
+    close = nx.closeness_centrality(H, distance="distance")
+    t = pd.DataFrame({"work_mode": [d["work_mode"] for _, d in G.nodes(data=True)], "ties": [G.degree(n) for n in G.nodes],
+                      "strength": [G.degree(n, weight="weight") for n in G.nodes], "closeness": [close[n] for n in G.nodes]})
+    g = t.groupby("work_mode").agg(people=("ties", "size"), mean_ties=("ties", "mean"), mean_strength=("strength", "mean"),
+                                   mean_closeness=("closeness", "mean"), no_ties=("ties", lambda x: int((x == 0).sum()))).reset_index()
+    return privacy.suppress(g, count="people", by=["work_mode"], min_size=privacy.check_min_group_size(min_size))
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentences
+# ---------------------------------------------------------------------------------------------
+
+
+def profiles_takeaway(profiles: pd.DataFrame) -> str:
+    """Sentence for `belonging_profiles`."""
+    if profiles.empty:
+        return "Too few answers in the latest wave to form profiles that keep people anonymous."
+    low = profiles.iloc[-1]
+    return (f"The latest wave splits into {len(profiles)} profiles of at least the minimum group size. The least at home is "
+            f"{low['profile']}: {low['people']} people ({low['share_pct']:.0f}%), {low['description']}. "
+            f"Silhouette {profiles['silhouette'].iloc[0]:.2f} (above 0.5 clear groups, under 0.25 weak ones).")
+
+
+def anomalies_takeaway(anomalies: pd.DataFrame) -> str:
+    """Sentence for `team_anomalies`."""
+    if anomalies.empty:
+        return "No team has enough shown waves to judge what is unusual for it."
+    odd = anomalies[anomalies["unusual"]]
+    if odd.empty:
+        return f"No shown team's latest wave is unusual against its own history ({anomalies['team'].nunique()} teams checked)."
+    parts = [f"{r.team} on {r.measure.replace('_', ' ')} ({r.latest:.0f} against a usual {r.usual:.0f})" for r in odd.itertuples()]
+    return "Unusual against their own history: " + "; ".join(parts) + "."
+
+
+def themes_takeaway(themes: pd.DataFrame, tone: pd.DataFrame) -> str:
+    """Sentence for `comment_themes` (by wave) and `tone_by_wave`."""
+    shown = themes[~themes["hidden"] & (themes["wave"] == themes["wave"].max())]
+    if shown.empty:
+        return "Too few people commented in the latest wave to summarise their comments."
+    top = shown.sort_values("mentions", ascending=False).head(3)
+    last = tone[~tone["hidden"]].iloc[-1] if (~tone["hidden"]).any() else None
+    text = "Most talked about in the latest wave: " + ", ".join(f"{r.theme} ({r.share_pct:.0f}% of comments)" for r in top.itertuples())
+    sour = shown.dropna(subset=["mean_compound"]).sort_values("mean_compound").head(1)
+    if len(sour) and sour["mean_compound"].iloc[0] < 0:
+        text += f"; the most negative theme is {sour['theme'].iloc[0]}"
+    if last is not None:
+        text += f". Overall {last['positive_pct']:.0f}% of comments sound positive and {last['negative_pct']:.0f}% negative"
+    return text + "."
+
+
+def network_takeaway(summary: pd.DataFrame, modes: pd.DataFrame) -> str:
+    """Sentence for the collaboration network."""
+    v = dict(zip(summary["measure"], summary["value"]))
+    text = (f"{int(v['people'])} people share {int(v['ties'])} working ties; {v['ties across teams (%)']:.0f}% of ties cross teams. "
+            f"People with no recorded ties: {int(v['people with no ties'])}; with only one: {int(v['people with one tie'])}. "
+            "Check that nobody is cut off.")
+    shown = modes[~modes["hidden"]]
+    if len(shown) >= 2:
+        lo = shown.sort_values("mean_ties").iloc[0]
+        hi = shown.sort_values("mean_ties").iloc[-1]
+        text += f" {hi['work_mode'].capitalize()} people average {hi['mean_ties']:.1f} ties against {lo['mean_ties']:.1f} for {lo['work_mode']}."
+    hidden = int(modes["hidden"].sum())
+    if hidden:
+        text += f" {hidden} work mode{'s are' if hidden > 1 else ' is'} hidden: too few people."
+    return text
