@@ -457,8 +457,8 @@ def fairness_audit(company: Company, oof: pd.DataFrame) -> pd.DataFrame:
     The people with the highest out-of-fold risk are flagged, as many as actually left (so the flag
     rate overall equals the base rate). Per demo_* group of employees.csv: flag_rate = flagged /
     people; tpr = flagged leavers / leavers (equal opportunity, Hardt et al., 2016). Groups under
-    min_group_size are hidden, with complementary suppression; tpr is hidden where a group has
-    fewer leavers than min_group_size. Gaps compare the shown groups: flag-rate ratio under
+    min_group_size are hidden, with complementary suppression; the number of leavers and the tpr are
+    hidden where a group has fewer leavers than min_group_size. Gaps compare the shown groups: flag-rate ratio under
     `FOUR_FIFTHS` (the four-fifths rule) or a tpr gap over 0.2 is flagged.
 
     Returns
@@ -484,7 +484,7 @@ def fairness_audit(company: Company, oof: pd.DataFrame) -> pd.DataFrame:
         g["flag_rate_pct"] = 100 * g["flagged"] / g["people"]
         g["tpr_pct"] = np.where(g["leavers"] >= min_size, 100 * g["hits"] / g["leavers"].where(g["leavers"] > 0, 1), np.nan)
         g = privacy.suppress(g.drop(columns=["flagged", "hits"]), count="people", by=["group"], min_size=min_size)
-        g.loc[g["hidden"], "leavers"] = np.nan
+        g.loc[g["hidden"] | (g["leavers"] < min_size), "leavers"] = np.nan  # a handful of leavers could be named
         shown = g[~g["hidden"]]
         top = shown["flag_rate_pct"].max() if len(shown) else np.nan
         g["flag_ratio"] = g["flag_rate_pct"] / top if top and top > 0 else np.nan

@@ -194,4 +194,5 @@ def _fmt_numbers(col: pd.Series) -> pd.Series:
         digits = 1
     else:
         digits = 2
-    return values.map(lambda v: "" if np.isnan(v) else f"{v:,.{digits}f}").astype("object")
+    # whole numbers in a mixed column (counts beside rates in a measure/value table) print without decimals
+    return values.map(lambda v: "" if np.isnan(v) else f"{v:,.0f}" if v == round(v) else f"{v:,.{digits}f}").astype("object")
