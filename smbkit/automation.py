@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .data import Company
-from .gaps import _role_costs
+from .gaps import _role_cost
 from .workforce import current_employees
 
 __all__ = [
@@ -167,13 +167,10 @@ def option_inputs(company: Company) -> pd.DataFrame:
     DataFrame
         One row per option of automation_options.csv, with its task's role, quadrant and guardrail.
     """
-    s = company.settings
     scores = task_scores(company)
     opt = company.automation_options.merge(scores, on="task_id", how="left")
     fte = current_employees(company).groupby("role")["fte"].sum()
-    cost = _role_costs(company)
-    hourly = cost / (s.hours_per_fte_week * s.weeks_per_year)
-    fallback = float(hourly.median()) if len(hourly) else 0.0
+    hourly, fallback = _role_cost(company, hourly=True)
     opt["fte"] = opt["role"].map(fte).fillna(0.0).astype(float)
     opt["hourly_cost"] = opt["role"].map(hourly).fillna(fallback).astype(float)
     opt["example_tool"] = opt["example_tool"].fillna("")

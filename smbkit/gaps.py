@@ -258,6 +258,15 @@ def hire_cost(yearly_cost: float, months: float) -> float:
     return yearly_cost * max(0.0, months - MONTHS_TO_HIRE) / 12 + RECRUITING_COST_SHARE * yearly_cost
 
 
+def _role_cost(company: Company, *, hourly: bool = False) -> tuple[pd.Series, float]:
+    """Loaded cost of one FTE per role (a year, or an hour with ``hourly``: / (hours_per_fte_week x
+    weeks_per_year)) and the company median, used for roles nobody holds today."""
+    cost = _role_costs(company)
+    if hourly:
+        cost = cost / (company.settings.hours_per_fte_week * company.settings.weeks_per_year)
+    return cost, (float(cost.median()) if len(cost) else 0.0)
+
+
 def _automation_fte(company: Company) -> pd.DataFrame:
     """FTE each role's automation options could free, and their cost over the horizon (notebook 04 details them)."""
     cols = ["role", "bot_fte", "bot_cost", "tasks"]
@@ -294,8 +303,7 @@ def closure_options(company: Company, *, scenario: str | None = None) -> pd.Data
     scenario = scenario or likely_scenario(company)
     gaps = headcount_gaps(company)
     gaps = gaps[(gaps["scenario"] == scenario) & (gaps["gap_fte"] > 0.05)]
-    cost = _role_costs(company)
-    fallback = float(cost.median()) if len(cost) else 0.0
+    cost, fallback = _role_cost(company)
     bots = _automation_fte(company).set_index("role")
     rows = []
     h = s.horizon_months
@@ -409,9 +417,8 @@ def recommended_plan(company: Company, *, scenario: str | None = None, prefer: s
                              "needed only under some scenarios: contract it so it can stop if growth does not come"))
         hires[role] = math.ceil(round(certain + max(rest, 0.0), 9))  # hired or contracted, newcomers bring the skills
     if company.has("role_skills", "skills"):
-        cost = _role_costs(company)
-        hourly = cost / (s.hours_per_fte_week * s.weeks_per_year)
-        fallback_hourly = float(hourly.median()) if len(hourly) else 0.0
+        cost, fallback = _role_cost(company)
+        hourly, fallback_hourly = _role_cost(company, hourly=True)
         sg = skill_gaps(company, scenario=scenario)
         for g in sg[sg["gap"] > 0].itertuples():
             residual = max(0, g.gap - hires.get(g.role, 0))
@@ -421,7 +428,7 @@ def recommended_plan(company: Company, *, scenario: str | None = None, prefer: s
             steps = [g.required - level for _, level in trainees(company, g.role, g.skill, g.required)]
             steps = [k for k in steps if k * BUILD_MONTHS <= h][:residual]
             per_level, hours, source = _build_cost(company, g.skill, float(hourly.get(g.role, fallback_hourly)))
-            c = float(cost.get(g.role, float(cost.median()) if len(cost) else 0.0))
+            c = float(cost.get(g.role, fallback))
             buy_one = hire_cost(c, h)
             build_cost = sum(steps) * per_level
             if steps and (prefer == "build" or build_cost <= buy_one * len(steps)):

@@ -18,7 +18,7 @@ from .gaps import (
     CONTRACTOR_PREMIUM,
     MIN_ACTION_FTE,
     _build_cost,
-    _role_costs,
+    _role_cost,
     headcount_gaps,
     hire_cost,
 )
@@ -192,8 +192,7 @@ def capacity_comparison(company: Company, options: pd.DataFrame, redist: pd.Data
     s = company.settings
     h = s.horizon_months
     hpw = s.hours_per_fte_week
-    cost = _role_costs(company)
-    fallback = float(cost.median()) if len(cost) else 0.0
+    cost, fallback = _role_cost(company)
     plan = options[options["in_plan"]]
     net = redist.set_index("role")["net"] if len(redist) else pd.Series(dtype=float)
     rows = []
@@ -330,9 +329,8 @@ def reskilling_pathways(company: Company, redist: pd.DataFrame, gaps_hours: pd.S
     labels = privacy.person_labels(cur, show_names=s.show_names)
     targets = gaps_hours[gaps_hours >= MIN_ACTION_FTE * s.hours_per_fte_week].sort_values(ascending=False)
     have_skills = company.has("skills", "role_skills")
-    pay = _role_costs(company)
-    hourly = pay / (s.hours_per_fte_week * s.weeks_per_year)
-    fallback = float(hourly.median()) if len(hourly) else 0.0
+    pay, _ = _role_cost(company)
+    hourly, fallback = _role_cost(company, hourly=True)
     rows = []
     for r in affected.itertuples():
         absorbed = r.released <= 0.05
