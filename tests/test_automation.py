@@ -316,3 +316,14 @@ def test_sections_work_without_roles_and_drivers(tmp_path):
     assert list(cap["role"]) == ["all roles"] and cap["gap_fte"].iloc[0] == 0
     assert "nothing to compare" in R.capacity_takeaway(cap, c)
     assert R.reskilling_pathways(c, redist, gh).empty or (R.reskilling_pathways(c, redist, gh)["levels"] == 0).all()
+
+
+def test_automation_explorer_starts_from_the_plan_and_responds(sample):
+    box = W.automation_explorer(sample, exclude="A05")
+    share, _, grid, out = box.children
+    boxes = {b.description.split()[0]: b for b in grid.children}
+    plan = A.automation_options(sample, exclude="A05")
+    assert {k for k, b in boxes.items() if b.value} == set(plan.loc[plan["in_plan"], "option_id"])
+    assert share.value == 100 and "%" in share.description
+    boxes["A05"].value = True  # observers run synchronously: a failing recompute would raise here
+    share.value = 60
