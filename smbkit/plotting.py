@@ -409,7 +409,7 @@ def mps_chart(table: pd.DataFrame, *, ax=None):
     after = shown[shown["stage"] == "after"].set_index("role").reindex(roles)
     ax.barh(y - 0.2, before["mps"], height=0.4, color=PALETTE[4], label="today")
     estimate = after["source"].fillna("").str.startswith("estimate").to_numpy()
-    ax.barh(y[~estimate] + 0.2, after["mps"][~estimate], height=0.4, color=PALETTE[0], label="after (rated)")
+    ax.barh(y[~estimate] + 0.2, after["mps"][~estimate], height=0.4, color=PALETTE[0], label="after (rated, or no change planned)")
     ax.barh(y[estimate] + 0.2, after["mps"][estimate], height=0.4, color="white", edgecolor=PALETTE[0], hatch="///",
             label="after (estimate)")
     ax.set_yticks(y, roles)
