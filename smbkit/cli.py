@@ -1,4 +1,4 @@
-"""The ``smbkit`` command: init, dictionary, validate, import-survey, run.
+"""The ``smbkit`` command: init, dictionary, validate, import-survey, run, batch.
 
 Exit status: 0 success; 1 a notebook failed (named, with its cell; what ran is kept); 2 the
 input or the command line is wrong (one message per problem, never a traceback).
@@ -47,6 +47,16 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
                    help="set a notebook parameter, e.g. -p scenario=growth (repeatable)")
     s.add_argument("--workers", type=int, help="notebooks run at once (default: all)")
+    s.add_argument("--cell-timeout", type=float, default=300.0, metavar="SECONDS",
+                   help="a cell running longer is taken as a hung kernel and its notebook is run again (default: 300)")
+    s = sub.add_parser("batch", help="run every company folder under a folder, in parallel, with a summary")
+    s.add_argument("clients", help="a folder holding one sub-folder per company (never modified)")
+    s.add_argument("--out", required=True, help="the output folder (one sub-folder per company, and batch_summary.csv)")
+    s.add_argument("--notebooks", help="which notebooks, e.g. 01,03 (default: all)")
+    s.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
+                   help="set a notebook parameter for every company (repeatable)")
+    s.add_argument("--workers", type=int, help="notebooks run at once on this machine (default: the number of CPUs)")
+    s.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://10.0.0.5:8786: run each company there")
     s.add_argument("--cell-timeout", type=float, default=300.0, metavar="SECONDS",
                    help="a cell running longer is taken as a hung kernel and its notebook is run again (default: 300)")
     return p
@@ -161,17 +171,40 @@ def _print_input_error(e) -> None:
     print("Nothing was changed. Fix the files and run the command again.", file=sys.stderr)
 
 
-def _run(args) -> int:
-    from .data import InputError
-    from .report import UsageError, run, select_notebooks
+def _common(args):
+    """Parameters and notebooks of run and batch, with their limits checked."""
+    from .report import UsageError, select_notebooks
+
+    params = _parse_parameters(args.parameter)
+    names = select_notebooks(args.notebooks)
+    if args.workers is not None and args.workers < 1:
+        raise UsageError(f"--workers must be at least 1; got: {args.workers!r}")
+    if args.cell_timeout <= 0:
+        raise UsageError(f"--cell-timeout must be more than 0 seconds; got: {args.cell_timeout!r}")
+    return params, names
+
+
+def _batch(args) -> int:
+    from .batch import batch, print_summary
+    from .report import UsageError
 
     try:
-        params = _parse_parameters(args.parameter)
-        names = select_notebooks(args.notebooks)
-        if args.workers is not None and args.workers < 1:
-            raise UsageError(f"--workers must be at least 1; got: {args.workers!r}")
-        if args.cell_timeout <= 0:
-            raise UsageError(f"--cell-timeout must be more than 0 seconds; got: {args.cell_timeout!r}")
+        params, names = _common(args)
+        results = batch(args.clients, args.out, notebooks=names, parameters=params, workers=args.workers,
+                        progress=sys.stderr.isatty(), cell_timeout=args.cell_timeout, scheduler=args.scheduler)
+    except (UsageError, ValueError) as e:
+        print(f"smbkit batch: {e}", file=sys.stderr)
+        return EXIT_INVALID
+    print_summary(results, args.out)
+    return EXIT_OK if all(r.status == "ok" for r in results) else EXIT_FAILED
+
+
+def _run(args) -> int:
+    from .data import InputError
+    from .report import UsageError, run
+
+    try:
+        params, names = _common(args)
         result = run(args.data, args.out, notebooks=names, parameters=params, workers=args.workers,
                      progress=sys.stderr.isatty(), cell_timeout=args.cell_timeout)
     except InputError as e:
@@ -191,7 +224,8 @@ def _run(args) -> int:
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
-_COMMANDS = {"init": _init, "dictionary": _dictionary, "validate": _validate, "import-survey": _import_survey, "run": _run}
+_COMMANDS = {"init": _init, "dictionary": _dictionary, "validate": _validate, "import-survey": _import_survey, "run": _run,
+             "batch": _batch}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -22,7 +22,8 @@ from ._runner import DEFAULT_CELL_TIMEOUT, execute, skip_slow_iri_checker
 from .data import Company, load_company
 from .show import WIDGET_NOTE
 
-__all__ = ["skip_slow_iri_checker", "DEFAULT_CELL_TIMEOUT", "NOTEBOOKS", "NotebookResult", "RunResult", "UsageError", "notebooks_dir", "run", "write_report", "write_workbook"]
+__all__ = ["skip_slow_iri_checker", "DEFAULT_CELL_TIMEOUT", "NOTEBOOKS", "NotebookResult", "RunResult", "UsageError", "notebooks_dir",
+           "prepare", "notebook_job", "finish", "run", "write_report", "write_workbook"]
 
 NOTEBOOKS = ("01_assess_workforce", "02_define_goals", "03_find_gaps", "04_plan_automation", "05_measure_belonging")
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -98,30 +99,14 @@ def _parameters_of(path: Path) -> set[str]:
     return set(papermill.inspect_notebook(str(path)).keys())
 
 
-def run(data_dir, out_dir, *, notebooks: list[str] | None = None, parameters: dict | None = None,
-        workers: int | None = None, progress: bool = False, cell_timeout: float = DEFAULT_CELL_TIMEOUT) -> RunResult:
-    """Validate a company folder, execute the notebooks in parallel and write the report.
-
-    Parameters
-    ----------
-    data_dir, out_dir : str or Path
-        The company folder (read only) and the output folder (created).
-    notebooks : list of str, optional
-        Names from `NOTEBOOKS`; by default all.
-    parameters : dict, optional
-        Extra notebook parameters; each must be declared by at least one chosen notebook and is
-        passed only to the notebooks that declare it.
-    workers : int, optional
-        Notebooks run at once (worker processes, each with its own kernel); default: all of them.
-    progress : bool, default=False
-        Show a progress bar on stderr.
-    cell_timeout : float, default=300
-        Seconds a cell may run before its kernel is taken to be hung and the notebook is run again.
+def prepare(data_dir, out_dir, *, notebooks: list[str] | None = None, parameters: dict | None = None) -> tuple[Company, dict]:
+    """Validate a company folder and the parameters, make the output folders; return the company and
+    the parameters of each notebook to run (nothing is executed).
 
     Raises
     ------
     InputError
-        The company folder breaks the input contract (nothing is executed).
+        The company folder breaks the input contract.
     UsageError
         Folders that overlap, unknown notebooks or parameters.
     """
@@ -143,34 +128,93 @@ def run(data_dir, out_dir, *, notebooks: list[str] | None = None, parameters: di
     for n in names:  # results of an earlier run of the same notebook must not linger
         for old in tables_dir.glob(f"{n}__*.csv"):
             old.unlink()
-
     jobs = {}
     for n in names:
         params = {"data_dir": str(data_dir), "out_dir": str(out_dir)}
         params |= {k: v for k, v in extra.items() if k in declared[n]}
         jobs[n] = params
+    return company, jobs
+
+
+def notebook_job(out_dir, name: str, params: dict, cell_timeout: float):
+    """The arguments of `_child` for one notebook of a prepared run."""
+    return notebooks_dir() / f"{name}.ipynb", Path(out_dir).resolve() / "notebooks" / f"{name}.ipynb", params, cell_timeout
+
+
+def finish(company: Company, out_dir, results: list[NotebookResult]) -> RunResult:
+    """Write the workbook and the report of a run whose notebooks have finished (or failed)."""
+    out_dir = Path(out_dir).resolve()
+    result = RunResult(out_dir, results)
+    result.tables = sorted((out_dir / "tables").glob("*.csv"))
+    result.workbook = write_workbook(result.tables, out_dir / "tables.xlsx")
+    result.report = write_report([r.output for r in results if r.output.exists()], out_dir / "report.html", company,
+                                 rendered={r.output: r.html for r in results if r.html is not None})
+    return result
+
+
+def _result(name: str, output: Path, child: tuple) -> NotebookResult:
+    r, section = child
+    return NotebookResult(name, r["ok"], r["seconds"], output, r["failed_cell"], r["error"], section)
+
+
+def run(data_dir, out_dir, *, notebooks: list[str] | None = None, parameters: dict | None = None,
+        workers: int | None = None, progress: bool = False, cell_timeout: float = DEFAULT_CELL_TIMEOUT) -> RunResult:
+    """Validate a company folder, execute the notebooks in parallel and write the report.
+
+    Parameters
+    ----------
+    data_dir, out_dir : str or Path
+        The company folder (read only) and the output folder (created).
+    notebooks : list of str, optional
+        Names from `NOTEBOOKS`; by default all.
+    parameters : dict, optional
+        Extra notebook parameters; each must be declared by at least one chosen notebook and is
+        passed only to the notebooks that declare it.
+    workers : int, optional
+        Notebooks run at once (worker processes, each with its own kernel); default: all of them.
+        With 1, the notebooks run one after another in this process (no worker processes).
+    progress : bool, default=False
+        Show a progress bar on stderr.
+    cell_timeout : float, default=300
+        Seconds a cell may run before its kernel is taken to be hung and the notebook is run again.
+
+    Raises
+    ------
+    InputError
+        The company folder breaks the input contract (nothing is executed).
+    UsageError
+        Folders that overlap, unknown notebooks or parameters.
+    """
+    company, jobs = prepare(data_dir, out_dir, notebooks=notebooks, parameters=parameters)
+    names = list(jobs)
     results: dict[str, NotebookResult] = {}
-    with _pool(max(1, min(workers or len(names), len(names)))) as pool:
-        futures = {pool.submit(_child, source / f"{n}.ipynb", out_dir / "notebooks" / f"{n}.ipynb", p, cell_timeout): n
-                   for n, p in jobs.items()}
-        bar = _progress(len(names), progress)  # after the workers are forked: tqdm starts a monitor thread
-        for fut in as_completed(futures):
-            n = futures[fut]
-            r, section = fut.result()
-            res = NotebookResult(n, r["ok"], r["seconds"], out_dir / "notebooks" / f"{n}.ipynb", r["failed_cell"], r["error"], section)
-            results[res.name] = res
-            if bar is not None:
-                bar.set_postfix_str(f"{res.name} {'done' if res.ok else 'FAILED'}")
-                bar.update(1)
+    workers = max(1, min(workers or len(names), len(names)))
+    if workers == 1:  # e.g. inside a Dask worker, whose daemonic process may not start worker processes
+        bar = _progress(len(names), progress)
+        for n in names:
+            args = notebook_job(out_dir, n, jobs[n], cell_timeout)
+            results[n] = _result(n, args[1], _child(*args))
+            _tick(bar, results[n])
+    else:
+        with _pool(workers) as pool:
+            futures = {}
+            for n in names:
+                args = notebook_job(out_dir, n, jobs[n], cell_timeout)
+                futures[pool.submit(_child, *args)] = (n, args[1])
+            bar = _progress(len(names), progress)  # after the workers are forked: tqdm starts a monitor thread
+            for fut in as_completed(futures):
+                n, output = futures[fut]
+                results[n] = _result(n, output, fut.result())
+                _tick(bar, results[n])
     if bar is not None:
         bar.close()
-    ordered = [results[n] for n in names]
-    result = RunResult(out_dir, ordered)
-    result.tables = sorted(tables_dir.glob("*.csv"))
-    result.workbook = write_workbook(result.tables, out_dir / "tables.xlsx")
-    result.report = write_report([r.output for r in ordered if r.output.exists()], out_dir / "report.html", company,
-                                 rendered={r.output: r.html for r in ordered if r.html is not None})
-    return result
+    return finish(company, out_dir, [results[n] for n in names])
+
+
+def _tick(bar, res: NotebookResult):
+    if bar is not None:
+        bar.set_postfix_str(f"{res.name} {'done' if res.ok else 'FAILED'}")
+        bar.update(1)
 
 
 def _progress(total: int, enabled: bool):
