@@ -26,6 +26,7 @@ __all__ = ["CompanyResult", "company_folders", "batch", "run_company", "summary_
 
 SUMMARY_FILE = "batch_summary.csv"
 ERRORS_FILE = "errors.txt"
+CONNECT_SECONDS = 10  # how long to wait for a Dask scheduler to answer
 
 
 @dataclass
@@ -171,7 +172,7 @@ def _on_dask(folders, out_dir, scheduler, notebooks, parameters, cell_timeout) -
     except ImportError:
         raise UsageError("--scheduler needs Dask: pip install \"smbkit[dask]\"") from None
     try:
-        client = Client(scheduler, timeout=30)
+        client = Client(scheduler, timeout=CONNECT_SECONDS)
     except OSError as e:
         raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from None
     done = {}
