@@ -49,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=int, help="notebooks run at once (default: all)")
     s.add_argument("--cell-timeout", type=float, default=300.0, metavar="SECONDS",
                    help="a cell running longer is taken as a hung kernel and its notebook is run again (default: 300)")
+    s.add_argument("--pdf", action="store_true", help="also print report.html to report.pdf with the system's Chromium")
     s = sub.add_parser("batch", help="run every company folder under a folder, in parallel, with a summary")
     s.add_argument("clients", help="a folder holding one sub-folder per company (never modified)")
     s.add_argument("--out", required=True, help="the output folder (one sub-folder per company, and batch_summary.csv)")
@@ -219,8 +220,16 @@ def _run(args) -> int:
             where = f" at cell {r.failed_cell}" if r.failed_cell else ""
             print(f"smbkit run: notebook {r.name} failed{where}: {r.error}. What it ran is kept in {r.output}.", file=sys.stderr)
     done = sum(r.ok for r in result.notebooks)
-    print(f"{done} of {len(result.notebooks)} notebooks ran; report: {out / 'report.html'}; "
+    print(f"{done} of {len(result.notebooks)} notebooks ran; report: {out / 'report.html'} (decision brief: {out / 'brief.html'}); "
           f"{len(result.tables)} tables in {out / 'tables'} and {out / 'tables.xlsx'}.")
+    if args.pdf:
+        from .report import print_pdf
+
+        try:
+            print(f"PDF: {print_pdf(result.report, result.report.with_suffix('.pdf'))}")
+        except (FileNotFoundError, RuntimeError, OSError) as e:
+            print(f"smbkit run: {e}", file=sys.stderr)
+            return EXIT_FAILED
     return EXIT_OK if result.ok else EXIT_FAILED
 
 

@@ -463,8 +463,17 @@ def gaps_decisions(company: Company, *, scenario: str | None = None, plan: pd.Da
         subject = f"{p.fte:.1f} FTE of {p.role}" if p.action in ("buy", "borrow") and not p.skill else (
             f"{p.role}" if p.action == "bot" else f"{p.fte:.0f} {p.role} in {p.skill}" if p.action == "build" else f"{p.fte:.0f} {p.role} with {p.skill}")
         priority = "high" if p.action == "buy" and ("every scenario" in p.why or "critical" in p.why) else "medium"
-        rows.append((priority, f"{what} {subject}", f"{p.why}; about {cur} {p.cost:,.0f} over the horizon, {p.months:g} months to close"))
+        effect = (f"{p.fte:.1f} FTE more capacity for {p.role} within {p.months:g} months" if p.action in ("buy", "borrow", "bot") and not p.skill
+                  else f"{p.fte:.0f} more {p.role} people at the level {p.skill} needs within {p.months:g} months")
+        rows.append((priority, f"{what} {subject}", f"{p.why}; about {cur} {p.cost:,.0f} over the horizon, {p.months:g} months to close",
+                     f"{cur} {p.cost:,.0f} over the horizon", effect, _RISKS[p.action]))
     return decisions_table(rows)
+
+
+_RISKS = {"buy": "a hire is slow to make and hard to undo if growth does not come",
+          "borrow": "contractors cost more per hour and take their know-how with them when they go",
+          "bot": "tools may take less work than promised: pilot before relying on them",
+          "build": "training can take longer than planned, and trained people may leave"}
 
 
 def supply_takeaway(supply: pd.DataFrame, company: Company) -> str:

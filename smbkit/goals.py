@@ -606,7 +606,10 @@ def goals_decisions(company: Company, *, scenario: str | None = None) -> pd.Data
                 everywhere = least[r.role] >= 1
                 rows.append(("high" if everywhere else "medium", f"Plan {r.change_fte:.1f} more FTE of {r.role} by {by}",
                              f"{r.required_fte:.1f} FTE needed under {scenario} against {r.current_fte:.1f} today"
-                             + ("; every scenario needs more" if everywhere else "")))
+                             + ("; every scenario needs more" if everywhere else ""),
+                             "costed in notebook 03 (hire, contract, train or automate)",
+                             f"{r.required_fte:.1f} FTE of {r.role} ready for the {scenario} demand",
+                             "low: every scenario needs it" if everywhere else "the demand may not come: keep part of it flexible"))
         for role in most[most <= -1].index:
             rows.append(("medium", f"Hold back on replacing leavers in {role}",
                          f"every scenario needs at least {-most[role]:.1f} FTE less than today"))

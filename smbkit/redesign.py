@@ -378,13 +378,18 @@ def automation_decisions(company: Company, options: pd.DataFrame, flags: pd.Data
     cur = company.settings.currency
     rows = []
     for f in flags[flags["severity"] == "fix"].itertuples():
-        rows.append(("high", f"Add a human review step to \"{f.task}\" ({f.option_id})", f"{f.finding}; decide who checks and how often"))
+        rows.append(("high", f"Add a human review step to \"{f.task}\" ({f.option_id})", f"{f.finding}; decide who checks and how often",
+                     "an hour or two of a person's time a week", "mistakes are caught before customers see them",
+                     "without it, errors go out unchecked"))
     plan = options[options["in_plan"]].sort_values("npv_3y", ascending=False)
     for o in plan.head(PILOTS).itertuples():
         tool = f"{o.tool_category}" + (f" ({o.example_tool})" if o.example_tool else "")
         rows.append(("high", f"Pilot {tool} on \"{o.task}\" for {o.role}",
                      f"frees {o.automated_hours_week - o.review_hours_week:.1f} h a week after review, pays back in {o.payback_months:.0f} months, "
-                     f"worth {cur} {o.npv_3y:,.0f} over 3 years; measure hours and errors before scaling"))
+                     f"worth {cur} {o.npv_3y:,.0f} over 3 years; measure hours and errors before scaling",
+                     f"{cur} {o.one_time_cost:,.0f} to set up and {cur} {o.annual_cost:,.0f} a year",
+                     f"{o.automated_hours_week - o.review_hours_week:.1f} hours a week freed; {cur} {o.npv_3y:,.0f} over 3 years",
+                     "the tool may take less work than promised" + ("; a person must keep checking its work" if o.guarded else "")))
     rest = plan.iloc[PILOTS:]
     if len(rest):
         rows.append(("medium", f"Roll out the other {len(rest)} paying options once the pilots have shown their hours",
@@ -394,7 +399,8 @@ def automation_decisions(company: Company, options: pd.DataFrame, flags: pd.Data
     if len(total) and float(total["saving"].iloc[0]) > 0:
         t = total.iloc[0]
         rows.append(("medium", f"Meet the demand gap with {t['hires_fte']:.1f} FTE of hires plus tools instead of {t['hire_only_fte']:.1f} FTE of hires",
-                     f"saves about {cur} {t['saving']:,.0f} over the horizon"))
+                     f"saves about {cur} {t['saving']:,.0f} over the horizon", f"{cur} {t['with_automation_cost']:,.0f} over the horizon",
+                     f"{cur} {t['saving']:,.0f} less than hiring alone", "depends on the tools delivering: pilot first"))
     for kind, g in redesign.groupby("redesign", sort=False):
         rows.append(("medium", f"Redesign jobs with the people who do them ({kind}): {', '.join(g['role'])}", REDESIGN_MEANING[kind]))
     for role, g in pathways.groupby("role", sort=False):

@@ -148,7 +148,8 @@ def finish(company: Company, out_dir, results: list[NotebookResult]) -> RunResul
     result.tables = sorted((out_dir / "tables").glob("*.csv"))
     result.workbook = write_workbook(result.tables, out_dir / "tables.xlsx")
     result.report = write_report([r.output for r in results if r.output.exists()], out_dir / "report.html", company,
-                                 rendered={r.output: r.html for r in results if r.html is not None})
+                                 rendered={r.output: r.html for r in results if r.html is not None},
+                                 brief=decision_brief(out_dir / "tables"))
     return result
 
 
@@ -268,16 +269,47 @@ def _read_nb(path: Path):
 # ---------------------------------------------------------------------------------------------
 
 
+def _header(name: str) -> str:
+    """A readable column header: ``npv_3y`` -> ``Npv 3y``, ``share_pct`` -> ``Share %``."""
+    text = str(name).replace("_pct", " %").replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
 def write_workbook(tables: list[Path], target: Path) -> Path:
-    """All table CSVs as sheets of one workbook; sheet names are the table names, cut to Excel's 31 characters."""
+    """All table CSVs as sheets of one workbook, for owners.
+
+    Sheet names are the table names cut to Excel's 31 characters; headers are readable, bold and
+    frozen; whole-number columns show thousands separators, other numbers two decimals (one for
+    percentages). Text that a spreadsheet would run as a formula (it begins with = + - @, and was
+    written to the CSV behind an apostrophe) is stored as text with Excel's quote prefix, so it is
+    shown as typed and never executed.
+    """
+    from openpyxl.styles import Font, PatternFill
+
     used: set[str] = set()
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="EEF3F7")
     with pd.ExcelWriter(target, engine="openpyxl") as xw:
         index = []
         for path in tables:
             frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
             sheet = _sheet_name(path.stem, used)
-            frame.to_excel(xw, sheet_name=sheet, index=False)
+            frame.rename(columns=_header).to_excel(xw, sheet_name=sheet, index=False)
             ws = xw.sheets[sheet]
+            for j, col in enumerate(frame.columns, start=1):
+                values = frame[col]
+                number = None
+                if pd.api.types.is_integer_dtype(values) or (pd.api.types.is_float_dtype(values) and (values.dropna() == values.dropna().round()).all()):
+                    number = "#,##0"
+                elif pd.api.types.is_float_dtype(values):
+                    number = "#,##0.0" if str(col).endswith("_pct") else "#,##0.00"
+                for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                    if number and isinstance(cell.value, (int, float)):
+                        cell.number_format = number
+                    elif isinstance(cell.value, str) and cell.value[:1] == "'" and cell.value[1:2] in "=+-@":
+                        cell.value = cell.value[1:]
+                        cell.data_type = "s"
+                        cell.quotePrefix = True
+                ws.cell(row=1, column=j).font, ws.cell(row=1, column=j).fill = bold, fill
             for col_cells in ws.columns:
                 width = max(len(str(c.value)) if c.value is not None else 0 for c in col_cells)
                 ws.column_dimensions[col_cells[0].column_letter].width = min(60, max(10, width + 2))
@@ -285,6 +317,29 @@ def write_workbook(tables: list[Path], target: Path) -> Path:
             index.append((sheet, path.name, len(frame)))
         contents = pd.DataFrame(index, columns=["sheet", "file", "rows"])
         contents.to_excel(xw, sheet_name="contents", index=False)
+    return target
+
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def print_pdf(report: Path, target: Path, *, timeout: float = 120) -> Path:
+    """Print ``report`` to PDF with the system's Chromium (headless); FileNotFoundError with advice when there is none."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    browser = next((shutil.which(n) for n in CHROMIUM_NAMES if shutil.which(n)), None)
+    if browser is None:
+        raise FileNotFoundError("no Chromium or Chrome found to print the PDF (on Debian or Ubuntu: apt-get install chromium); "
+                                f"report.html is written and any browser can print it: {report}")
+    with tempfile.TemporaryDirectory() as profile:
+        cmd = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
+               "--disable-component-update", "--disable-sync", f"--user-data-dir={profile}", "--no-pdf-header-footer",
+               f"--print-to-pdf={target}", Path(report).resolve().as_uri()]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    if not target.exists() or target.stat().st_size == 0:
+        raise RuntimeError(f"Chromium did not write the PDF ({done.stderr.strip().splitlines()[-1:] or 'no message'})")
     return target
 
 
@@ -322,6 +377,9 @@ td.smbkit-hidden{color:#666;font-style:italic;background:repeating-linear-gradie
 .smbkit-caption{font-weight:600;margin-bottom:0}
 pre{white-space:pre-wrap}
 footer{color:#666;font-size:.85rem;text-align:center;padding:1rem}
+.stamp{color:#666;font-size:.8rem;margin:0 0 .5rem;text-align:right}
+table.brief td{vertical-align:top} table.brief td.n{font-weight:700;color:#0b3d5c}
+.why{color:#444;font-size:.85rem} .muted{color:#999}
 @media print{nav{display:none} section.notebook{border:none;page-break-before:always} body{background:#fff}}
 """
 
@@ -380,18 +438,62 @@ def _section(path: Path) -> tuple[str, str]:
     return _title(nb, path.stem), body
 
 
-def write_report(notebooks: list[Path], target: Path, company: Company, *, rendered: dict | None = None) -> Path:
-    """Write one self-contained HTML page from executed notebooks (no code, images embedded, no network).
+BRIEF_SIZE = 7
 
-    ``rendered`` maps notebook paths to sections already made by `_section`.
+
+def decision_brief(tables_dir: Path) -> pd.DataFrame:
+    """The few actions that matter most, gathered from every notebook's "What to decide" table.
+
+    Rule: the first high-priority action of each notebook (so every part of the business is heard),
+    then the other high-priority actions in notebook order, then medium ones, up to `BRIEF_SIZE`.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``priority``, ``action``, ``cost``, ``effect``, ``risk``, ``why``, ``notebook``.
     """
+    cols = ["priority", "action", "cost", "effect", "risk", "why", "notebook"]
+    parts = []
+    for path in sorted(Path(tables_dir).glob("*__what_to_decide.csv")):
+        t = pd.read_csv(path, keep_default_na=False, dtype=str)
+        parts.append(t.assign(notebook=path.stem.split("__")[0], order=range(len(t))))
+    if not parts:
+        return pd.DataFrame(columns=cols)
+    allrows = pd.concat(parts, ignore_index=True)
+    for c in cols:
+        if c not in allrows:
+            allrows[c] = ""
+    high = allrows[allrows["priority"] == "high"]
+    first = high.groupby("notebook", sort=True).head(1)
+    rest = high.drop(first.index)
+    medium = allrows[allrows["priority"] == "medium"]
+    picked = pd.concat([first, rest, medium]).head(BRIEF_SIZE)
+    return picked[cols].reset_index(drop=True)
+
+
+def _brief_section(brief: pd.DataFrame, company: Company, titles: dict) -> str:
     s = company.settings
-    sections, links = [], []
-    for path in notebooks:
-        title, body = (rendered or {}).get(path) or _section(path)
-        sections.append(body)
-        links.append(f"<a href='#{path.stem}'>{html.escape(title)}</a>")
-    page = f"""<!DOCTYPE html>
+    if brief.empty:
+        return ("<section class='notebook brief' id='brief'><h1>Decision brief</h1><p>No notebook produced a "
+                "recommended action for this company.</p></section>")
+    urgent = int((brief["priority"] == "high").sum())
+    rows = []
+    for k, r in enumerate(brief.itertuples(), start=1):
+        cell = lambda v: html.escape(v) if v else "<span class='muted'>not costed</span>"  # noqa: E731
+        rows.append(f"<tr><td class='n'>{k}</td><td><strong>{html.escape(r.action)}</strong>"
+                    f"<br><span class='why'>{html.escape(r.why)}</span></td><td>{cell(r.cost)}</td><td>{cell(r.effect)}</td>"
+                    f"<td>{cell(r.risk)}</td><td><a href='#{r.notebook}'>{html.escape(titles.get(r.notebook, r.notebook))}</a></td></tr>")
+    return (f"<section class='notebook brief' id='brief'><p class='stamp'>{html.escape(s.name)} · analysis date {s.as_of.date()}</p>"
+            f"<h1>Decision brief</h1><p>The {len(brief)} actions that matter most for {html.escape(s.name)}, {urgent} of them urgent, "
+            "gathered from the notebooks' \"What to decide\" lists: the first urgent action of each part of the business, then the "
+            "other urgent ones, then the important ones. Every action links to the analysis behind it. The numbers inform; "
+            "you decide.</p><table class='smbkit-table brief'><thead><tr><th>#</th><th>action and why</th><th>cost</th>"
+            "<th>expected effect</th><th>risk</th><th>from</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></section>")
+
+
+def _page(company: Company, links: list[str], sections: list[str]) -> str:
+    s = company.settings
+    return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(s.name)}: smbkit report, {s.as_of.date()}</title>
 <style>{_CSS}</style></head>
@@ -404,5 +506,28 @@ def write_report(notebooks: list[Path], target: Path, company: Company, *, rende
 <footer>{html.escape(s.name)} · analysis date {s.as_of.date()} · made with smbkit</footer>
 </body></html>
 """
-    target.write_text(page, encoding="utf-8")
+
+
+def write_report(notebooks: list[Path], target: Path, company: Company, *, rendered: dict | None = None,
+                 brief: pd.DataFrame | None = None) -> Path:
+    """Write one self-contained HTML page from executed notebooks (no code, images embedded, no network).
+
+    ``rendered`` maps notebook paths to sections already made by `_section`. With ``brief`` (see
+    `decision_brief`) the page opens with the decision brief, which is also written on its own
+    as ``brief.html`` beside ``target``.
+    """
+    sections, links, titles = [], [], {}
+    for path in notebooks:
+        title, body = (rendered or {}).get(path) or _section(path)
+        titles[path.stem] = title
+        stamp = f"<p class='stamp'>{html.escape(company.settings.name)} · analysis date {company.settings.as_of.date()}</p>"
+        sections.append(body.replace(f"id='{path.stem}'>", f"id='{path.stem}'>{stamp}", 1))
+        links.append(f"<a href='#{path.stem}'>{html.escape(title)}</a>")
+    if brief is not None:
+        section = _brief_section(brief, company, titles)
+        sections.insert(0, section)
+        links.insert(0, "<a href='#brief'>Decision brief</a>")
+        standalone = section.replace("href='#", "href='report.html#")
+        (target.parent / "brief.html").write_text(_page(company, ["<a href='report.html'>Full report</a>"], [standalone]), encoding="utf-8")
+    target.write_text(_page(company, links, sections), encoding="utf-8")
     return target

@@ -506,7 +506,9 @@ def retention_decisions(company: Company, milestones: pd.DataFrame, drivers: pd.
     whole = milestones[milestones["group"] == "company"]
     if len(whole) and whole["stay_1y"].iloc[0] < 0.8:
         rows.append(("high", "Look at how new people are welcomed and trained",
-                     f"only {whole['stay_1y'].iloc[0]:.0%} of people are still here after their first year"))
+                     f"only {whole['stay_1y'].iloc[0]:.0%} of people are still here after their first year",
+                     "a few hours per newcomer (a buddy, a first-month plan)", "more newcomers stay past their first year",
+                     "low: onboarding helps even where it is not the cause"))
     for d in drivers[(drivers["low"] > 1) | (drivers["high"] < 1)].itertuples():
         rows.append(("medium", f"Look into {d.meaning.split(':')[0]}", d.reading))
     if len(fairness) and fairness["concern"].astype(bool).any():

@@ -83,16 +83,18 @@ class Page:
         The chart is drawn once, straight to PNG: smbkit's figures lay themselves out
         (constrained layout), so the notebook's usual second "tight" drawing pass is not needed.
         """
+        import base64
         import io
 
         import matplotlib.pyplot as plt
-        from IPython.display import Image
 
         fig = ax.figure
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=CHART_DPI, bbox_inches=None)
         plt.close(fig)
-        _display(Image(data=buf.getvalue(), format="png"))
+        png = base64.b64encode(buf.getvalue()).decode("ascii")
+        img = f'<img src="data:image/png;base64,{png}" alt="{html.escape(chart_alt(ax), quote=True)}">'
+        _display_bundle({"image/png": png, "text/html": img})
 
     def show(self, obj):
         """Show an object as it is (a widget, for instance)."""
@@ -131,6 +133,23 @@ class Page:
                      f"the company folder (or empty). Fill in the template from `smbkit init` to switch it on.")
             return False
         return True
+
+
+def chart_alt(ax) -> str:
+    """Alternative text of a chart for screen readers: its title and what its axes show."""
+    parts = [f"Chart: {ax.get_title() or 'untitled'}."]
+    if ax.get_xlabel():
+        parts.append(f"Across: {ax.get_xlabel()}.")
+    if ax.get_ylabel():
+        parts.append(f"Up: {ax.get_ylabel()}.")
+    parts.append("The sentence next to it says what it means.")
+    return " ".join(parts)
+
+
+def _display_bundle(data: dict):
+    from IPython.display import display
+
+    display(data, raw=True)
 
 
 def _display(obj):

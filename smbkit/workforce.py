@@ -521,9 +521,17 @@ def data_quality(company: Company) -> pd.DataFrame:
 PRIORITIES = ("high", "medium", "low")
 
 
-def decisions_table(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
-    """A "What to decide" table from (priority, action, why) rows: high first, order kept within a priority."""
-    out = pd.DataFrame(rows, columns=["priority", "action", "why"])
+DECISION_COLUMNS = ("priority", "action", "why", "cost", "effect", "risk")
+
+
+def decisions_table(rows: list[tuple]) -> pd.DataFrame:
+    """A "What to decide" table: high first, order kept within a priority.
+
+    Each row is (priority, action, why) or (priority, action, why, cost, effect, risk); the last three,
+    in plain words, feed the decision brief and are left blank where a notebook cannot put a number on them.
+    """
+    rows = [tuple(r) + ("",) * (len(DECISION_COLUMNS) - len(r)) for r in rows]
+    out = pd.DataFrame(rows, columns=list(DECISION_COLUMNS))
     unknown = set(out["priority"]) - set(PRIORITIES)
     if unknown:
         raise ValueError(f"priority must be one of {PRIORITIES}; got: {sorted(unknown)!r}")
@@ -552,7 +560,9 @@ def workforce_decisions(company: Company) -> pd.DataFrame:
         backup = {0: "nobody is one level below", 1: "1 person is one level below"}.get(
             r.people_one_below, f"{r.people_one_below} people are one level below")
         rows.append(("high", f"Cross-train a backup for {r.skill}",
-                     f"only {r.holder} ({r.role}) holds it at advanced level and a role rates it critical; {backup}"))
+                     f"only {r.holder} ({r.role}) holds it at advanced level and a role rates it critical; {backup}",
+                     "training time for the backup and some of the holder's time", "the work goes on when the one holder is away or leaves",
+                     "low: the backup needs months of practice to be ready"))
     other = spof[~spof["critical"]]
     if len(other):
         rows.append(("medium", "Document and cross-train: " + ", ".join(other["skill"]),
@@ -563,7 +573,8 @@ def workforce_decisions(company: Company) -> pd.DataFrame:
     hot = teams[(teams["voluntary"] >= 2) & (teams["voluntary_rate_pct"] > FLAG_FACTOR * company_rate)]
     for r in hot.sort_values("voluntary_rate_pct", ascending=False).itertuples():
         rows.append(("high", f"Hold stay interviews in {r.team}",
-                     f"{r.voluntary} people chose to leave in 12 months, {r.voluntary_rate_pct:.0f}% against {company_rate:.0f}% company-wide"))
+                     f"{r.voluntary} people chose to leave in 12 months, {r.voluntary_rate_pct:.0f}% against {company_rate:.0f}% company-wide",
+                     "half an hour per person", "learn why people leave before more do", "people expect action after being asked"))
     spans = span_of_control(company)
     for r in spans[spans["span_flag"] == "wide"].itertuples():
         rows.append(("medium", f"Review the load of {r.manager} ({r.role})", f"{r.direct_reports} direct reports, more than {WIDE_SPAN}"))

@@ -123,7 +123,10 @@ def test_tables_are_csv_and_xlsx_and_at_least_ten(sample_runs):
     contents = pd.read_excel(out / "tables.xlsx", sheet_name="contents")
     assert sorted(contents["file"]) == [p.name for p in csvs]
     hc = pd.read_excel(out / "tables.xlsx", sheet_name="01_headcount_by_team")
-    pd.testing.assert_frame_equal(hc, pd.read_csv(out / "tables" / "01_assess_workforce__headcount_by_team.csv"), check_dtype=False)
+    from smbkit.report import _header
+
+    csv = pd.read_csv(out / "tables" / "01_assess_workforce__headcount_by_team.csv")
+    pd.testing.assert_frame_equal(hc, csv.rename(columns=_header), check_dtype=False)  # same values, readable headers
 
 
 def test_two_runs_give_identical_tables(sample_runs):
@@ -150,6 +153,74 @@ def test_report_is_self_contained_without_code(sample_runs):
     for name in NOTEBOOKS:
         assert f"id='{name}'" in page
     assert "Rosemary &amp; Rye Bakery" in page and "2026-09-30" in page
+
+
+def test_report_opens_with_the_decision_brief_and_every_chart_has_alt_text(sample_runs):
+    _, _, [(out, _), _] = sample_runs
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert page.index("id='brief'") < page.index(f"id='{NOTEBOOKS[0]}'")
+    assert page.count("<img") == page.count('alt="Chart: ') >= 8
+    assert page.count("analysis date 2026-09-30</p>") >= len(NOTEBOOKS) + 1  # a stamp on every section
+    brief = (out / "brief.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<td class='n'>(\d+)</td>", brief)
+    assert 3 <= len(rows) <= 7
+    sources = set(re.findall(r"href='report.html#(\d\d_[a-z_]+)'", brief))
+    assert len(sources) >= 4  # the brief hears every part of the business
+    assert "<script" not in brief.lower() and "Add a human review step" in brief
+
+
+def test_decision_brief_rule(tmp_path):
+    from smbkit.report import BRIEF_SIZE, decision_brief
+
+    rows = {"01_a": [("high", "a1"), ("high", "a2"), ("medium", "a3")], "02_b": [("medium", "b1")],
+            "03_c": [("high", "c1"), ("low", "c2")]}
+    for nb, actions in rows.items():
+        pd.DataFrame([(p, a, "why", "", "", "") for p, a in actions],
+                     columns=["priority", "action", "why", "cost", "effect", "risk"]).to_csv(tmp_path / f"{nb}__what_to_decide.csv", index=False)
+    brief = decision_brief(tmp_path)
+    assert brief["action"].tolist() == ["a1", "c1", "a2", "a3", "b1"]  # first high of each, other highs, mediums; never low
+    assert BRIEF_SIZE == 7 and decision_brief(tmp_path / "none").empty
+
+
+def test_workbook_is_readable_and_never_runs_a_formula(tmp_path):
+    from smbkit.report import write_workbook
+    from smbkit.show import Page
+
+    page = Page("09_test", tmp_path)
+    page.save(pd.DataFrame({"comment": ["=HYPERLINK(\"http://x\",\"y\")", "@SUM(A1)", "fine"], "share_pct": [12.345, 50.0, 7.1],
+                            "people": [3, 10, 1200]}), "risky")
+    csv = (tmp_path / "tables" / "09_test__risky.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK" in csv and "'@SUM" in csv
+    book = load_workbook(write_workbook(page.saved, tmp_path / "t.xlsx"))
+    ws = book["09_risky"]
+    assert [c.value for c in ws[1]] == ["Comment", "Share %", "People"]
+    assert ws["A2"].value == '=HYPERLINK("http://x","y")' and ws["A2"].data_type == "s" and ws["A2"].quotePrefix
+    assert ws["B2"].number_format == "#,##0.0" and ws["C4"].number_format == "#,##0"
+    assert ws["A1"].font.bold
+
+
+def test_pdf_needs_chromium_and_says_so(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    data = write_company(tmp_path / "co", employees=[person(f"E{i}") for i in range(6)])
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable))  # no browser on this PATH
+    r = subprocess.run([sys.executable, "-m", "smbkit.cli", "run", "--data", str(data), "--out", str(tmp_path / "out"),
+                        "--notebooks", "01", "--pdf"], capture_output=True, text=True, env=env)
+    assert r.returncode == 1 and "apt-get install chromium" in r.stderr and "Traceback" not in r.stderr
+    assert (tmp_path / "out" / "report.html").exists()
+
+
+def test_pdf_is_printed_with_chromium(tmp_path):
+    from smbkit.report import CHROMIUM_NAMES
+
+    if not any(shutil.which(n) for n in CHROMIUM_NAMES):
+        pytest.skip("no Chromium on this machine (.ci/run installs it)")
+    data = write_company(tmp_path / "co", employees=[person(f"E{i}") for i in range(6)])
+    r = run_cli("run", "--data", data, "--out", tmp_path / "out", "--notebooks", "01", "--pdf")
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "out" / "report.pdf").read_bytes()[:5] == b"%PDF-"
 
 
 def test_no_employee_name_in_any_output(sample_runs):
