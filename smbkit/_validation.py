@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ._schema import FILES, SETTINGS, Column, FileSpec
@@ -383,6 +384,36 @@ def _parse_cell(col: Column, text: str):
     return (int(number) if kind == "int" else number), True
 
 
+def _vector_parse(col: Column, s: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Parse a whole column at once; returns (typed values, ok). Cells not ok (and not blank) go
+    through `_parse_cell`, which stays the authority on what is allowed and words the message."""
+    kind = col.kind
+    if kind == "str":
+        return s.astype("str"), np.ones(len(s), dtype=bool)
+    if kind in ("choice", "bool"):
+        low = s.str.lower()
+        if kind == "choice":
+            return low.astype("str"), low.isin(col.choices).to_numpy()
+        return low.isin(_TRUE).astype("boolean"), low.isin(_TRUE | _FALSE).to_numpy()
+    if kind in ("date", "month"):
+        pattern = _DATE_RE if kind == "date" else _MONTH_RE
+        shaped = s.str.match(pattern.pattern).fillna(False).to_numpy(dtype=bool)
+        text = s if kind == "date" else s.str[:7]
+        parsed = pd.to_datetime(text.where(shaped), format="%Y-%m-%d" if kind == "date" else "%Y-%m", errors="coerce")
+        return parsed.astype("datetime64[ns]"), shaped & parsed.notna().to_numpy()
+    number = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float)  # refuses "1_000" as _parse_cell does
+    ok = np.isfinite(number)
+    if kind == "int":
+        ok &= np.floor(number) == number
+    if col.min is not None:
+        ok &= (number > col.min) if col.min_exclusive else (number >= col.min)
+    if col.max is not None:
+        ok &= number <= col.max
+    if kind == "int":
+        return pd.Series(np.where(ok, number, np.nan)).astype("Int64"), ok
+    return pd.Series(number, dtype="float64"), ok
+
+
 def _typed_series(col: Column, values: list) -> pd.Series:
     if col.kind in ("date", "month"):
         return pd.to_datetime(pd.Series(values, dtype="object"), errors="raise").astype("datetime64[ns]")
@@ -416,21 +447,28 @@ def type_table(spec: FileSpec, raw: RawTable, out: _Collector, *, extra_columns:
             # unknown columns are kept as text (demo_* and anything the user adds) and ignored
             data[name] = [t if t != "" else None for t in texts]
             continue
-        values = []
-        for i, text in enumerate(texts):
-            row = i + 2
-            if text == "":
+        series = pd.Series(texts, dtype=object)
+        blank = (series == "").to_numpy(dtype=bool)
+        parsed, good = _vector_parse(col, series)
+        todo = np.flatnonzero(blank | ~good)
+        if not len(todo):  # every cell parsed at once: the typed column is ready
+            data[name] = parsed
+            continue
+        values = parsed.astype(object).where(parsed.notna(), None).tolist()
+        for i in todo:  # blanks and cells the fast path could not take: one by one, in row order
+            if blank[i]:
                 if not col.blank_ok:
-                    out.add(raw.source, row, name, "a blank cell", col.allowed(), kind="blank")
-                values.append(col.default)
+                    out.add(raw.source, i + 2, name, "a blank cell", col.allowed(), kind="blank")
+                values[i] = col.default
                 continue
-            value, ok = _parse_cell(col, text)
+            value, ok = _parse_cell(col, texts[i])
             if not ok:
-                out.add(raw.source, row, name, repr(text), col.allowed(), kind="value")
-            values.append(value if ok else None)
+                out.add(raw.source, i + 2, name, repr(texts[i]), col.allowed(), kind="value")
+            values[i] = value if ok else None
         data[name] = values
     frame = pd.DataFrame(
-        {name: (_typed_series(columns[name], vals) if name in columns else pd.Series(vals, dtype="str"))
+        {name: (vals if isinstance(vals, pd.Series) else _typed_series(columns[name], vals) if name in columns
+                else pd.Series(vals, dtype="str"))
          for name, vals in data.items()}
     )
     # absent optional columns are added empty so that analyses can rely on them

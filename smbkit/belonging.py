@@ -617,7 +617,7 @@ def survey_comments(company: Company, *, wave=None, limit: int = 12, seed: int =
     res = survey_results(company, by="team")
     shown = set(res[(res["wave"] == wave) & (res["measure"] == "belonging_index") & ~res["hidden"]]["team"])
     c = r[r["comment"].notna() & (r["comment"].str.strip() != "")]
-    names = company.employees["name"].dropna().tolist() if "name" in company.employees else []
+    names = privacy.name_words(company.employees["name"].dropna()) if "name" in company.employees else frozenset()
     out = pd.DataFrame({"team": np.where(c["team"].isin(shown), c["team"], "other teams"),
                         "comment": [privacy.scrub_names(t, names) for t in c["comment"]]})
     if len(out) > limit:

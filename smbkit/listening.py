@@ -32,6 +32,7 @@ __all__ = [
     "theme_examples",
     "tone_by_wave",
     "collaboration_graph",
+    "closeness",
     "network_summary",
     "team_ties",
     "work_mode_connectedness",
@@ -317,7 +318,7 @@ def theme_examples(company: Company, sentiment: pd.DataFrame, *, per_theme: int 
         return pd.DataFrame(columns=["theme", "mentions", "tone", "comment"])
     latest = sentiment[sentiment["wave"] > sentiment["wave"].max() - pd.DateOffset(years=1)]
     themes = [c for c in sentiment.columns if c not in ("wave", "team", "comment", "compound", "tone")]
-    names = company.employees["name"].dropna().tolist() if "name" in company.employees else []
+    names = privacy.name_words(company.employees["name"].dropna()) if "name" in company.employees else frozenset()
     rows = []
     for t in themes:
         hit = latest[latest[t]]
@@ -414,26 +415,57 @@ def team_ties(G) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["team_a", "team_b", "ties", "possible", "density"])
 
 
-def work_mode_connectedness(G, min_size: int) -> pd.DataFrame:
+CLOSENESS_SAMPLE = 500  # closeness is averaged over a seeded sample of people in larger networks
+
+
+def closeness(G, nodes) -> dict:
+    """Closeness centrality of ``nodes`` with distance = 1 / weight (a strong tie is a short path).
+
+    Same definition as networkx's closeness_centrality with wf_improved (Wasserman & Faust): with r
+    people reachable and D the sum of distances to them, (r / D) x (r / (n - 1)); 0 with no ties.
+    Shortest paths by scipy's compiled Dijkstra, from ``nodes`` only.
+    """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import dijkstra
+
+    order = list(G.nodes)
+    pos = {v: i for i, v in enumerate(order)}
+    n = len(order)
+    if n < 2 or not nodes:
+        return {v: 0.0 for v in nodes}
+    rows, cols, dist = [], [], []
+    for a, b, d in G.edges(data=True):
+        rows += [pos[a], pos[b]]
+        cols += [pos[b], pos[a]]
+        dist += [1.0 / d["weight"]] * 2
+    graph = csr_matrix((dist, (rows, cols)), shape=(n, n))
+    D = dijkstra(graph, directed=False, indices=[pos[v] for v in nodes])
+    out = {}
+    for v, d in zip(nodes, D):
+        reach = d[np.isfinite(d) & (d > 0)]
+        r = len(reach)
+        out[v] = (r / reach.sum()) * (r / (n - 1)) if r else 0.0
+    return out
+
+
+def work_mode_connectedness(G, min_size: int, *, seed: int = 0) -> pd.DataFrame:
     """How connected people are by work mode: ties, tie strength, closeness, people with no ties.
 
-    Closeness uses distance = 1 / weight (a strong tie is a short path), the networkx convention of
-    distances for shortest-path measures. Work modes with fewer than ``min_size`` people are hidden,
-    with complementary suppression.
+    Closeness (`closeness`) uses distance = 1 / weight (a strong tie is a short path); in networks
+    of more than `CLOSENESS_SAMPLE` people it is averaged over a seeded sample of that many. Work
+    modes with fewer than ``min_size`` people are hidden, with complementary suppression.
 
     Returns
     -------
     DataFrame
         Columns: ``work_mode``, ``people``, ``mean_ties``, ``mean_strength``, ``mean_closeness``, ``no_ties``, ``hidden``.
     """
-    import networkx as nx
-
-    H = G.copy()
-    for _, _, d in H.edges(data=True):
-        d["distance"] = 1.0 / d["weight"]
-    close = nx.closeness_centrality(H, distance="distance")
+    people = list(G.nodes)
+    sample = people if len(people) <= CLOSENESS_SAMPLE else list(
+        np.asarray(people, dtype=object)[np.random.default_rng(seed).choice(len(people), CLOSENESS_SAMPLE, replace=False)])
+    close = closeness(G, sample)
     t = pd.DataFrame({"work_mode": [d["work_mode"] for _, d in G.nodes(data=True)], "ties": [G.degree(n) for n in G.nodes],
-                      "strength": [G.degree(n, weight="weight") for n in G.nodes], "closeness": [close[n] for n in G.nodes]})
+                      "strength": [G.degree(n, weight="weight") for n in G.nodes], "closeness": [close.get(n, np.nan) for n in G.nodes]})
     g = t.groupby("work_mode").agg(people=("ties", "size"), mean_ties=("ties", "mean"), mean_strength=("strength", "mean"),
                                    mean_closeness=("closeness", "mean"), no_ties=("ties", lambda x: int((x == 0).sum()))).reset_index()
     return privacy.suppress(g, count="people", by=["work_mode"], min_size=privacy.check_min_group_size(min_size))

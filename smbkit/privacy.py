@@ -6,10 +6,13 @@ table through `suppress`, so a rule changed here changes everywhere.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
-__all__ = ["MIN_GROUP_FLOOR", "HIDDEN_LABEL", "suppress", "suppress_crossed", "person_labels", "check_min_group_size", "scrub_names"]
+__all__ = ["MIN_GROUP_FLOOR", "HIDDEN_LABEL", "suppress", "suppress_crossed", "person_labels", "check_min_group_size", "scrub_names",
+           "name_words"]
 
 # Survey products hide groups under 5 by default and never allow fewer than 3 (Culture Amp, Peakon,
 # Qualtrics EX); smbkit follows the same floor.
@@ -154,15 +157,31 @@ def suppress_crossed(table: pd.DataFrame, *, count: str, rows: str, cols: str, m
     return _blank(out, hidden, {rows, cols, *(within or [])})
 
 
-def scrub_names(text: str, names) -> str:
-    """Replace every word of the given names in ``text`` with ``[name]`` (whole words, any case)."""
-    import re
+_WORD = re.compile(r"\b[^\W\d_]{2,}\b")
 
-    words = sorted({w for name in names if isinstance(name, str) for w in re.findall(r"[^\W\d_]{2,}", name)}, key=len, reverse=True)
-    if not words or not isinstance(text, str):
+
+def scrub_names(text: str, names) -> str:
+    """Replace every word of the given names in ``text`` with ``[name]`` (whole words, any case).
+
+    ``names`` may be a list of names or a set made by `name_words` (reuse it for many texts: a
+    company of thousands has thousands of name words, and a set lookup per word stays fast).
+
+    Examples
+    --------
+    >>> scrub_names("Thanks to anna and Bo!", ["Anna Berg", "Bo Li"])
+    'Thanks to [name] and [name]!'
+    """
+    if not isinstance(text, str):
         return text
-    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b", re.IGNORECASE)
-    return pattern.sub("[name]", text)
+    words = names if isinstance(names, (set, frozenset)) else name_words(names)
+    if not words:
+        return text
+    return _WORD.sub(lambda m: "[name]" if m.group(0).casefold() in words else m.group(0), text)
+
+
+def name_words(names) -> frozenset:
+    """The words (two letters or more) of the given names, case-folded, for `scrub_names`."""
+    return frozenset(w.casefold() for name in names if isinstance(name, str) for w in _WORD.findall(name))
 
 
 def person_labels(employees: pd.DataFrame, *, show_names: bool) -> pd.Series:

@@ -239,3 +239,22 @@ def test_retention_sections_run_on_a_large_generated_company(tmp_path):
     risk = T.leave_risk(c)
     assert not risk["summary"].empty
     assert (risk["teams"].loc[~risk["teams"]["hidden"], "people"] >= 5).all()
+
+
+def test_closeness_matches_networkx(sample):
+    import networkx as nx
+
+    G = L.collaboration_graph(sample)
+    H = G.copy()
+    for _, _, d in H.edges(data=True):
+        d["distance"] = 1 / d["weight"]
+    expected = nx.closeness_centrality(H, distance="distance")
+    ours = L.closeness(G, list(G.nodes))
+    assert ours == pytest.approx(expected)
+
+
+def test_scrubbing_names_is_fast_and_whole_word():
+    from smbkit import privacy
+
+    words = privacy.name_words([f"Person{k} Surname{k}" for k in range(3)] + ["Anna Berg", "Bo Li"])
+    assert privacy.scrub_names("Thanks ANNA, not Annabel; Bo2 and bo.", words) == "Thanks [name], not Annabel; Bo2 and [name]."
