@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._runner import DEFAULT_CELL_TIMEOUT
-from .data import InputError
+from .data import InputError, remove_run_cache
 from .report import NotebookResult, UsageError, _child, _pool, _progress, _result, finish, notebook_job, prepare, run
 
 __all__ = ["CompanyResult", "company_folders", "batch", "run_company", "summary_table", "print_summary", "SUMMARY_FILE", "ERRORS_FILE"]
@@ -99,7 +99,11 @@ def batch(clients_dir, out_dir, *, notebooks: list[str] | None = None, parameter
     if scheduler:
         results = _on_dask(folders, out_dir, scheduler, notebooks, parameters, cell_timeout)
     else:
-        results = _local(folders, out_dir, notebooks, parameters, workers or os.cpu_count() or 1, progress, cell_timeout)
+        try:
+            results = _local(folders, out_dir, notebooks, parameters, workers or os.cpu_count() or 1, progress, cell_timeout)
+        finally:  # interrupted or not, no cached company (it holds names) stays behind
+            for f in folders:
+                remove_run_cache(out_dir / f.name)
     summary_table(results).to_csv(out_dir / SUMMARY_FILE, index=False)
     return results
 

@@ -93,13 +93,47 @@ def sample_dir() -> Path:
     raise FileNotFoundError("the sample company is not installed; reinstall smbkit")
 
 
-def load_company(path) -> Company:
+CACHE_FILE = Path(".smbkit") / "company.pickle"
+
+
+def _fingerprint(folder: Path) -> tuple:
+    """What the company folder holds now: every file's name, size and modification time, and smbkit's version."""
+    from . import __version__
+
+    files = sorted((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file())
+    return (str(folder.resolve()), __version__, tuple(files))
+
+
+def write_run_cache(company: Company, out_dir) -> Path:
+    """Keep the validated company in ``out_dir`` for the notebooks of one `smbkit run` (removed at its end)."""
+    import pickle
+
+    target = Path(out_dir) / CACHE_FILE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "wb") as f:
+        pickle.dump((_fingerprint(company.path), company), f, protocol=pickle.HIGHEST_PROTOCOL)
+    return target
+
+
+def remove_run_cache(out_dir) -> None:
+    """Delete the run's cached company (it holds names, which never stay in an output folder)."""
+    target = Path(out_dir) / CACHE_FILE
+    target.unlink(missing_ok=True)
+    if target.parent.exists() and not any(target.parent.iterdir()):
+        target.parent.rmdir()
+
+
+def load_company(path, *, run_cache=None) -> Company:
     """Read and validate a company folder.
 
     Parameters
     ----------
     path : str or Path
         Folder holding ``company.yaml``, ``employees.csv`` and any optional files, as CSV or XLSX.
+    run_cache : str or Path, optional
+        The output folder of a running `smbkit run`: the company it validated a moment ago is
+        reused when the folder has not changed since (same files, sizes and times), so five
+        notebooks do not check the same files five times. Empty or absent: read and validate.
 
     Returns
     -------
@@ -117,6 +151,15 @@ def load_company(path) -> Company:
     5
     """
     folder = Path(path)
+    if run_cache:
+        cached = Path(run_cache) / CACHE_FILE
+        if cached.is_file() and folder.is_dir():
+            import pickle
+
+            with open(cached, "rb") as f:
+                fingerprint, company = pickle.load(f)
+            if fingerprint == _fingerprint(folder):
+                return company
     if not folder.is_dir():
         raise InputError(folder, [Problem(str(folder), None, None, "no such folder", "a company folder (see `smbkit init`)")])
     out = v._Collector()

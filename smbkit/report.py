@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._runner import DEFAULT_CELL_TIMEOUT, execute, skip_slow_iri_checker
-from .data import Company, load_company
+from .data import Company, load_company, remove_run_cache, write_run_cache
 from .show import WIDGET_NOTE
 
 __all__ = ["skip_slow_iri_checker", "DEFAULT_CELL_TIMEOUT", "NOTEBOOKS", "NotebookResult", "RunResult", "UsageError", "notebooks_dir",
@@ -128,6 +128,7 @@ def prepare(data_dir, out_dir, *, notebooks: list[str] | None = None, parameters
     for n in names:  # results of an earlier run of the same notebook must not linger
         for old in tables_dir.glob(f"{n}__*.csv"):
             old.unlink()
+    write_run_cache(company, out_dir)
     jobs = {}
     for n in names:
         params = {"data_dir": str(data_dir), "out_dir": str(out_dir)}
@@ -144,6 +145,7 @@ def notebook_job(out_dir, name: str, params: dict, cell_timeout: float):
 def finish(company: Company, out_dir, results: list[NotebookResult]) -> RunResult:
     """Write the workbook and the report of a run whose notebooks have finished (or failed)."""
     out_dir = Path(out_dir).resolve()
+    remove_run_cache(out_dir)
     result = RunResult(out_dir, results)
     result.tables = sorted((out_dir / "tables").glob("*.csv"))
     result.workbook = write_workbook(result.tables, out_dir / "tables.xlsx")
@@ -187,6 +189,14 @@ def run(data_dir, out_dir, *, notebooks: list[str] | None = None, parameters: di
         Folders that overlap, unknown notebooks or parameters.
     """
     company, jobs = prepare(data_dir, out_dir, notebooks=notebooks, parameters=parameters)
+    try:
+        results = _execute(jobs, out_dir, workers, progress, cell_timeout)
+    finally:  # interrupted or not, the cached company (it holds names) never stays behind
+        remove_run_cache(Path(out_dir).resolve())
+    return finish(company, out_dir, [results[n] for n in jobs])
+
+
+def _execute(jobs: dict, out_dir, workers, progress: bool, cell_timeout: float) -> dict[str, NotebookResult]:
     names = list(jobs)
     results: dict[str, NotebookResult] = {}
     workers = max(1, min(workers or len(names), len(names)))
@@ -209,7 +219,7 @@ def run(data_dir, out_dir, *, notebooks: list[str] | None = None, parameters: di
                 _tick(bar, results[n])
     if bar is not None:
         bar.close()
-    return finish(company, out_dir, [results[n] for n in names])
+    return results
 
 
 def _tick(bar, res: NotebookResult):

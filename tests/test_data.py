@@ -101,3 +101,21 @@ def test_tables_neutralise_spreadsheet_formulas():
     out = safe_for_spreadsheet(t)
     assert out["team"].tolist() == ["'=HYPERLINK(1)", "'+1", "'@x", "Shop", "'-2"]
     assert out["n"].tolist() == [1, 2, 3, 4, -5]  # numbers are data, not formulas
+
+
+def test_run_cache_is_reused_only_while_the_folder_is_unchanged(tmp_path, sample_copy):
+    import os
+
+    from smbkit.data import CACHE_FILE, remove_run_cache, write_run_cache
+
+    company = smbkit.load_company(sample_copy)
+    out = tmp_path / "out"
+    write_run_cache(company, out)
+    assert smbkit.load_company(sample_copy, run_cache=out).employees.equals(company.employees)
+    emp = sample_copy / "employees.csv"
+    emp.write_text(emp.read_text(encoding="utf-8").replace(",full_time,", ",fulltime,", 1), encoding="utf-8")
+    os.utime(emp, ns=(1, 1))  # even with an old time stamp, the size changed
+    with pytest.raises(smbkit.InputError):
+        smbkit.load_company(sample_copy, run_cache=out)  # validated again, not taken from the cache
+    remove_run_cache(out)
+    assert not (out / CACHE_FILE).exists() and not (out / CACHE_FILE).parent.exists()
