@@ -37,6 +37,7 @@ __all__ = [
     "team_ties",
     "work_mode_connectedness",
     "communities",
+    "find_communities",
     "profiles_takeaway",
     "anomalies_takeaway",
     "themes_takeaway",
@@ -350,7 +351,15 @@ def collaboration_graph(company: Company):
     return G
 
 
-def communities(G, *, seed: int = 0) -> pd.DataFrame:
+def find_communities(G, *, seed: int = 0) -> list:
+    """Louvain modularity communities (networkx, fixed seed), largest first; made once, used by both tables."""
+    import networkx as nx
+
+    found = nx.community.louvain_communities(G, weight="weight", seed=seed) if G.number_of_edges() else []
+    return sorted(found, key=len, reverse=True)
+
+
+def communities(G, found: list | None = None, *, seed: int = 0) -> pd.DataFrame:
     """Communities by Louvain modularity (networkx, fixed seed), with how many teams each mixes.
 
     Returns
@@ -358,17 +367,15 @@ def communities(G, *, seed: int = 0) -> pd.DataFrame:
     DataFrame
         Columns: ``community``, ``people``, ``teams``, ``main_team_pct`` (share from its largest team).
     """
-    import networkx as nx
-
-    found = nx.community.louvain_communities(G, weight="weight", seed=seed) if G.number_of_edges() else []
+    found = find_communities(G, seed=seed) if found is None else found
     rows = []
-    for k, members in enumerate(sorted(found, key=len, reverse=True)):
+    for k, members in enumerate(found):
         teams = pd.Series([G.nodes[n]["team"] for n in members])
         rows.append((f"community {k + 1}", len(members), teams.nunique(), 100 * teams.value_counts().iloc[0] / len(members)))
     return pd.DataFrame(rows, columns=["community", "people", "teams", "main_team_pct"])
 
 
-def network_summary(G, *, seed: int = 0) -> pd.DataFrame:
+def network_summary(G, found: list | None = None, *, seed: int = 0) -> pd.DataFrame:
     """Whole-network figures: people, ties, density, isolated people (counts, never names), communities, cross-team ties.
 
     Returns
@@ -381,7 +388,7 @@ def network_summary(G, *, seed: int = 0) -> pd.DataFrame:
     n, m = G.number_of_nodes(), G.number_of_edges()
     deg = dict(G.degree())
     cross = sum(1 for a, b in G.edges if G.nodes[a]["team"] != G.nodes[b]["team"])
-    found = nx.community.louvain_communities(G, weight="weight", seed=seed) if m else []
+    found = find_communities(G, seed=seed) if found is None else found
     return pd.DataFrame([
         ("people", n), ("ties", m), ("density (share of possible ties)", nx.density(G) if n > 1 else 0.0),
         ("people with no ties", sum(1 for v in deg.values() if v == 0)),
@@ -415,7 +422,7 @@ def team_ties(G) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["team_a", "team_b", "ties", "possible", "density"])
 
 
-CLOSENESS_SAMPLE = 500  # closeness is averaged over a seeded sample of people in larger networks
+CLOSENESS_SAMPLE = 200  # closeness is averaged over a seeded sample of people in larger networks
 
 
 def closeness(G, nodes) -> dict:
@@ -425,6 +432,7 @@ def closeness(G, nodes) -> dict:
     people reachable and D the sum of distances to them, (r / D) x (r / (n - 1)); 0 with no ties.
     Shortest paths by scipy's compiled Dijkstra, from ``nodes`` only.
     """
+    import networkx as nx
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import dijkstra
 
@@ -433,12 +441,8 @@ def closeness(G, nodes) -> dict:
     n = len(order)
     if n < 2 or not nodes:
         return {v: 0.0 for v in nodes}
-    rows, cols, dist = [], [], []
-    for a, b, d in G.edges(data=True):
-        rows += [pos[a], pos[b]]
-        cols += [pos[b], pos[a]]
-        dist += [1.0 / d["weight"]] * 2
-    graph = csr_matrix((dist, (rows, cols)), shape=(n, n))
+    graph = csr_matrix(nx.to_scipy_sparse_array(G, nodelist=order, weight="weight", format="csr"))
+    graph.data = 1.0 / graph.data
     D = dijkstra(graph, directed=False, indices=[pos[v] for v in nodes])
     out = {}
     for v, d in zip(nodes, D):

@@ -96,15 +96,19 @@ def tenure_chart(bands: pd.DataFrame, *, ax=None):
     return ax
 
 
+SPAN_BARS = 40  # a chart of more managers is unreadable: the widest spans are drawn
+
+
 def span_chart(spans: pd.DataFrame, *, ax=None):
-    """Bars: direct reports per manager, with the range of McKinsey's manager archetypes shaded."""
-    ax = _axes(ax, (8, 0.45 * len(spans) + 1.5))
-    s = spans.iloc[::-1]
+    """Bars: direct reports per manager (the `SPAN_BARS` widest when there are more), with the range of McKinsey's manager archetypes shaded."""
+    shown = spans if len(spans) <= SPAN_BARS else spans.sort_values("direct_reports", ascending=False, kind="stable").head(SPAN_BARS)
+    ax = _axes(ax, (8, 0.45 * len(shown) + 1.5))
+    s = shown.iloc[::-1]
     colors = [PALETTE[5] if f else PALETTE[0] for f in s["span_flag"]]
     ax.barh([f"{m} ({r})" for m, r in zip(s["manager"], s["role"])], s["direct_reports"], color=colors)
     ax.axvspan(NARROW_SPAN, WIDE_SPAN, color=PALETTE[4], alpha=0.12, label=f"{NARROW_SPAN}-{WIDE_SPAN} reports: usual range")
     ax.set_xlabel("direct reports")
-    ax.set_title("Span of control")
+    ax.set_title("Span of control" + (f" (the {SPAN_BARS} widest of {len(spans)} managers)" if len(spans) > SPAN_BARS else ""))
     ax.legend(loc="lower right", frameon=False, fontsize=8)
     return ax
 

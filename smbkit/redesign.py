@@ -331,29 +331,38 @@ def reskilling_pathways(company: Company, redist: pd.DataFrame, gaps_hours: pd.S
     have_skills = company.has("skills", "role_skills")
     pay, _ = _role_cost(company)
     hourly, fallback = _role_cost(company, hourly=True)
+    levels = (company.skills.pivot_table(index="employee_id", columns="skill", values="proficiency", aggfunc="max")
+              if have_skills else pd.DataFrame())
+    needs = {role: g.set_index("skill")["required_proficiency"] for role, g in company.role_skills.groupby("role")} if have_skills else {}
+    build_cost = {}
     rows = []
     for r in affected.itertuples():
         absorbed = r.released <= 0.05
         note = ("the role's own growth absorbs the freed hours: offer it as a growth path" if absorbed else
                 f"{r.released:.0f} h a week of the role are free after review, the gap and higher-value work: offer these first")
-        for e in cur.loc[cur["role"] == r.role, "employee_id"]:
+        people = cur.loc[cur["role"] == r.role, "employee_id"]
+        options = [role for role in targets.index if role != r.role and role in needs
+                   and pay.get(role, 0.0) >= PATHWAY_PAY_FLOOR * pay.get(r.role, 0.0)]
+        # levels short of each target role's required skills, for all the role's people at once
+        have = levels.reindex(index=people) if len(levels) else pd.DataFrame(index=people)
+        short = {role: (needs[role] - have.reindex(columns=needs[role].index).fillna(0)).clip(lower=0) for role in options}
+        for e in people:
             best = None
-            if have_skills:
-                level = company.skills[company.skills["employee_id"] == e].set_index("skill")["proficiency"]
-                for role in targets.index:
-                    if role == r.role or pay.get(role, 0.0) < PATHWAY_PAY_FLOOR * pay.get(r.role, 0.0):
-                        continue
-                    req = company.role_skills[company.role_skills["role"] == role]
-                    steps = {x.skill: int(x.required_proficiency - level.get(x.skill, 0)) for x in req.itertuples()
-                             if level.get(x.skill, 0) < x.required_proficiency}
-                    if best is None or sum(steps.values()) < sum(best[1].values()):
-                        best = (role, steps)
+            for role in options:  # in order of gap size: the first of equally near roles wins
+                gap = short[role].loc[e]
+                if best is None or gap.sum() < best[1].sum():
+                    best = (role, gap)
+            if best is not None:
+                best = (best[0], {k: int(v) for k, v in best[1].items() if v > 0})
             if best is None:
                 rows.append((labels[e], r.role, r.automated_share, r.role, "", 0, 0.0, 0.0,
                              note + "; no role with a gap to move to: grow within the role's judgement and people work"))
                 continue
             role, steps = best
-            per = {k: _build_cost(company, k, float(hourly.get(r.role, fallback)))[0] for k in steps}
+            for k in steps:
+                if (k, r.role) not in build_cost:
+                    build_cost[(k, r.role)] = _build_cost(company, k, float(hourly.get(r.role, fallback)))[0]
+            per = {k: build_cost[(k, r.role)] for k in steps}
             months = max(steps.values(), default=0) * BUILD_MONTHS
             late = "; longer than the planning horizon" if months > s.horizon_months else ""
             rows.append((labels[e], r.role, r.automated_share, role, ", ".join(f"{k} +{v}" for k, v in steps.items()) or "none",
