@@ -16,6 +16,7 @@ from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ._runner import DEFAULT_CELL_TIMEOUT, execute, skip_slow_iri_checker
@@ -312,17 +313,20 @@ def write_workbook(tables: list[Path], target: Path) -> Path:
                     number = "#,##0"
                 elif pd.api.types.is_float_dtype(values):
                     number = "#,##0.0" if str(col).endswith("_pct") else "#,##0.00"
-                for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
-                    if number and isinstance(cell.value, (int, float)):
-                        cell.number_format = number
-                    elif isinstance(cell.value, str) and cell.value[:1] == "'" and cell.value[1:2] in "=+-@":
+                letter = ws.cell(row=1, column=j).column_letter
+                if number:
+                    for i in np.flatnonzero(values.notna().to_numpy()):
+                        ws[f"{letter}{i + 2}"].number_format = number
+                elif values.dtype == object or values.dtype == "str":
+                    risky = values.astype("str").str.match(r"^'[=+\-@]").fillna(False).to_numpy(dtype=bool)
+                    for i in np.flatnonzero(risky):
+                        cell = ws[f"{letter}{i + 2}"]
                         cell.value = cell.value[1:]
                         cell.data_type = "s"
                         cell.quotePrefix = True
                 ws.cell(row=1, column=j).font, ws.cell(row=1, column=j).fill = bold, fill
-            for col_cells in ws.columns:
-                width = max(len(str(c.value)) if c.value is not None else 0 for c in col_cells)
-                ws.column_dimensions[col_cells[0].column_letter].width = min(60, max(10, width + 2))
+                width = max([len(_header(col)), *values.dropna().astype("str").str.len()])
+                ws.column_dimensions[letter].width = min(60, max(10, width + 2))
             ws.freeze_panes = "A2"
             index.append((sheet, path.name, len(frame)))
         contents = pd.DataFrame(index, columns=["sheet", "file", "rows"])
