@@ -562,7 +562,7 @@ def workforce_decisions(company: Company) -> pd.DataFrame:
         rows.append(("high", f"Cross-train a backup for {r.skill}",
                      f"only {r.holder} ({r.role}) holds it at advanced level and a role rates it critical; {backup}",
                      "training time for the backup and some of the holder's time", "the work goes on when the one holder is away or leaves",
-                     "low: the backup needs months of practice to be ready"))
+                     "the backup needs months of practice before they can stand in"))
     other = spof[~spof["critical"]]
     if len(other):
         rows.append(("medium", "Document and cross-train: " + ", ".join(other["skill"]),
