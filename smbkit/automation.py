@@ -31,6 +31,7 @@ __all__ = [
     "evaluate_options",
     "automation_options",
     "npv",
+    "cost_over",
     "payback_months",
     "guardrail_flags",
     "sensitivity",
@@ -243,6 +244,12 @@ def evaluate_options(inputs: pd.DataFrame, company: Company, *, share_factor: fl
          "another option for the same task returns more", "pays back; a person keeps reviewing (guarded task)"],
         "pays back")
     return out
+
+
+def cost_over(options: pd.DataFrame, months: float) -> pd.Series:
+    """What each option costs over ``months`` from the decision: set-up, plus the yearly cost for the
+    months it is in use (from go-live, after months_to_implement)."""
+    return options["one_time_cost"] + options["annual_cost"] * (months - options["months_to_implement"]).clip(lower=0) / 12
 
 
 def automation_options(company: Company, **kwargs) -> pd.DataFrame:

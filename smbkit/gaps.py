@@ -268,17 +268,23 @@ def _role_cost(company: Company, *, hourly: bool = False) -> tuple[pd.Series, fl
 
 
 def _automation_fte(company: Company) -> pd.DataFrame:
-    """FTE each role's automation options could free, and their cost over the horizon (notebook 04 details them)."""
-    cols = ["role", "bot_fte", "bot_cost", "tasks"]
+    """FTE the automation plan of notebook 04 frees per role, its cost over the horizon and its months.
+
+    The options are those `automation.automation_options` puts in the plan, with its guardrails:
+    freed FTE = (automated - review hours a week) / hours_per_fte_week; cost = one-time + yearly
+    cost for the months the tools are in use within the horizon.
+    """
+    from .automation import automation_options, cost_over  # automation builds on this module's costs
+
+    cols = ["role", "bot_fte", "bot_cost", "months", "tasks"]
     if not company.has("tasks", "automation_options"):
         return pd.DataFrame(columns=cols)
     s = company.settings
-    years = s.horizon_months / 12
-    fte = current_employees(company).groupby("role")["fte"].sum()
-    opt = company.automation_options.merge(company.tasks[["task_id", "role", "hours_per_week"]], on="task_id")
-    opt = opt.assign(freed=opt["hours_per_week"] * opt["automatable_share"] * opt["role"].map(fte).fillna(0) - opt["oversight_hours_per_week"],
-                     cost=opt["one_time_cost"] + opt["annual_cost"] * years)
-    g = opt.groupby("role").agg(freed=("freed", "sum"), bot_cost=("cost", "sum"), tasks=("task_id", lambda t: ", ".join(sorted(t))))
+    opt = automation_options(company)
+    opt = opt[opt["in_plan"]]
+    opt = opt.assign(freed=opt["automated_hours_week"] - opt["review_hours_week"], cost=cost_over(opt, s.horizon_months))
+    g = opt.groupby("role").agg(freed=("freed", "sum"), bot_cost=("cost", "sum"), months=("months_to_implement", "max"),
+                                tasks=("task_id", lambda t: ", ".join(sorted(t))))
     g["bot_fte"] = (g["freed"] / s.hours_per_fte_week).clip(lower=0)
     return g.reset_index()[cols]
 
@@ -289,8 +295,8 @@ def closure_options(company: Company, *, scenario: str | None = None) -> pd.Data
     Per FTE, over the horizon of H months, with C the role's yearly loaded cost per FTE:
     buy = C x (H - MONTHS_TO_HIRE) / 12 + RECRUITING_COST_SHARE x C (paid from the start date,
     plus the recruiting fee); borrow = CONTRACTOR_PREMIUM x C x (H - MONTHS_TO_CONTRACT) / 12;
-    bot = the role's automation options (one-time + yearly cost over the horizon), good for the FTE
-    their freed hours add up to (net of human oversight). Build (training) closes skill gaps, not
+    bot = the role's options in notebook 04's automation plan (`_automation_fte`: set-up plus yearly
+    cost while in use), good for the FTE their freed hours add up to (net of human review). Build (training) closes skill gaps, not
     headcount: see `recommended_plan`.
 
     Returns
@@ -315,8 +321,7 @@ def closure_options(company: Company, *, scenario: str | None = None) -> pd.Data
                      MONTHS_TO_CONTRACT, "contractors or agency staff"))
         if g.role in bots.index and bots.loc[g.role, "bot_fte"] > 0:
             b = bots.loc[g.role]
-            months = float(company.automation_options.merge(company.tasks, on="task_id").query("role == @g.role")["months_to_implement"].max())
-            rows.append((g.role, g.gap_fte, "bot", min(g.gap_fte, b["bot_fte"]), b["bot_cost"], months,
+            rows.append((g.role, g.gap_fte, "bot", min(g.gap_fte, b["bot_fte"]), b["bot_cost"], float(b["months"]),
                          f"automate tasks {b['tasks']} (notebook 04)"))
     return pd.DataFrame(rows, columns=["role", "gap_fte", "option", "fte", "cost", "months", "note"])
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import privacy
-from .automation import QUADRANT_CUT
+from .automation import QUADRANT_CUT, cost_over
 from .data import Company
 from .gaps import (
     BUILD_MONTHS,
@@ -201,7 +201,7 @@ def capacity_comparison(company: Company, options: pd.DataFrame, redist: pd.Data
         gap = hours / hpw
         mine = plan[plan["role"] == role]
         auto = min(gap, max(0.0, float(net.get(role, 0.0))) / hpw) if len(mine) else 0.0
-        tools = float((mine["one_time_cost"] + mine["annual_cost"] * (h - mine["months_to_implement"]).clip(lower=0) / 12).sum()) if auto else 0.0
+        tools = float(cost_over(mine, h).sum()) if auto else 0.0
         bridge = auto * CONTRACTOR_PREMIUM * c * float(mine["months_to_implement"].max()) / 12 if auto else 0.0
         hires = gap - auto
         rows.append((role, gap, gap, gap * hire_cost(c, h), auto, hires, tools, bridge, hires * hire_cost(c, h) + tools + bridge))

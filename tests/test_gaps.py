@@ -176,3 +176,23 @@ def test_plan_explorer_reworks_the_plan(sample):
     picker.value = "growth"
     prefer.value = "build"
     assert picker.options == ("growth", "moderate", "downturn")
+
+
+def test_bot_option_follows_the_automation_plan_and_its_guardrails(tmp_path):
+    # one Clerk (56,400 a year: 30 an hour at 40 h x 47 weeks); a guarded task: the tool may take at most 80%
+    from smbkit.automation import MAX_GUARDED_SHARE, REVIEW_SHARE
+
+    task = {"task_id": "T1", "role": "Clerk", "task": "t", "function": "finance", "hours_per_week": 20, "repetitive": 5,
+            "rule_based": 5, "digital_input": 5, "volume_stability": 5, "judgment": 1, "empathy": 1, "compliance_risk": 5}
+    opts = [{"option_id": "A1", "task_id": "T1", "tool_category": "x", "example_tool": "", "automatable_share": 1.0, "one_time_cost": 100,
+             "annual_cost": 1200, "oversight_hours_per_week": 0.0, "months_to_implement": 3},
+            {"option_id": "A2", "task_id": "T1", "tool_category": "y", "example_tool": "", "automatable_share": 0.1, "one_time_cost": 100,
+             "annual_cost": 1200, "oversight_hours_per_week": 0.0, "months_to_implement": 1}]
+    c = _company(tmp_path, [person("E1", role="Clerk", cost=56400)], roles=[{"role": "Clerk", "driver": "", "units_per_fte": "", "fixed_fte": 2}],
+                 tasks=[task], automation_options=opts)
+    bot = g._automation_fte(c).set_index("role").loc["Clerk"]
+    automated = 20 * MAX_GUARDED_SHARE
+    assert bot["bot_fte"] == pytest.approx((automated - REVIEW_SHARE * automated) / 40)  # A2 is not in the plan: A1 returns more
+    assert bot["bot_cost"] == pytest.approx(100 + 1200 * (12 - 3) / 12) and bot["tasks"] == "T1" and bot["months"] == 3
+    row = g.closure_options(c).query("option == 'bot'").iloc[0]
+    assert row["months"] == 3 and row["cost"] == pytest.approx(bot["bot_cost"])
