@@ -126,9 +126,10 @@ def redistribution(company: Company, options: pd.DataFrame, scores: pd.DataFrame
     Returns
     -------
     DataFrame
-        Columns: ``role``, ``fte``, ``role_hours``, ``automated``, ``from_people_tasks`` (the part of automated taken
-        from judgement and people tasks), ``review``, ``net``, ``gap_hours``, ``to_gap``, ``to_higher_value``, ``released``,
-        ``automated_share`` (automated / role_hours); roles with a planned option.
+        Columns: ``role``, ``fte``, ``role_hours``, ``routine``, ``judgement``, ``other`` (the role's hours a week
+        before the plan, from `role_base`), ``automated``, ``from_people_tasks`` (the part of automated taken from
+        judgement and people tasks), ``review``, ``net``, ``gap_hours``, ``to_gap``, ``to_higher_value``,
+        ``released``, ``automated_share`` (automated / role_hours); roles with a planned option.
     """
     plan = options[options["in_plan"]].merge(scores[["task_id", "human"]], on="task_id")
     base = role_base(company, scores) if base is None else base
@@ -143,11 +144,11 @@ def redistribution(company: Company, options: pd.DataFrame, scores: pd.DataFrame
     out["to_higher_value"] = np.minimum(free - out["to_gap"], HIGHER_VALUE_GROWTH * out["judgement"])
     out["released"] = out["net"] - out["to_gap"] - out["to_higher_value"]
     out["automated_share"] = np.where(out["role_hours"] > 0, out["automated"] / out["role_hours"].where(out["role_hours"] > 0, 1), 0.0)
-    cols = ["fte", "role_hours", "automated", "from_people_tasks", "review", "net", "gap_hours", "to_gap", "to_higher_value", "released", "automated_share"]
+    cols = ["fte", "role_hours", "routine", "judgement", "other", "automated", "from_people_tasks", "review", "net", "gap_hours", "to_gap", "to_higher_value", "released", "automated_share"]
     return out.reset_index()[["role", *cols]].sort_values("automated", ascending=False, kind="stable").reset_index(drop=True)
 
 
-def hours_by_category(company: Company, scores: pd.DataFrame, redist: pd.DataFrame) -> pd.DataFrame:
+def hours_by_category(redist: pd.DataFrame) -> pd.DataFrame:
     """Hours a week per role by kind of work, before and after the plan: work shifts, it does not vanish.
 
     Before: routine tasks (human score < 50), judgement and people tasks (>= 50), other work (the
@@ -161,15 +162,13 @@ def hours_by_category(company: Company, scores: pd.DataFrame, redist: pd.DataFra
     DataFrame
         Columns: ``role``, ``category``, ``before``, ``after``, ``change``.
     """
-    base = role_base(company, scores)
     rows = []
     for r in redist.itertuples():
-        b = base.loc[r.role]
         tp = r.from_people_tasks
-        before = [b["routine"], b["judgement"], 0.0, 0.0, 0.0, b["other"]]
+        before = [r.routine, r.judgement, 0.0, 0.0, 0.0, r.other]
         # when checking a tool takes more time than it saves (released < 0), the extra time crowds out other work
-        after = [b["routine"] - (r.automated - tp), b["judgement"] - tp + r.to_higher_value, r.review, r.to_gap,
-                 max(r.released, 0.0), b["other"] + min(r.released, 0.0)]
+        after = [r.routine - (r.automated - tp), r.judgement - tp + r.to_higher_value, r.review, r.to_gap,
+                 max(r.released, 0.0), r.other + min(r.released, 0.0)]
         rows += [(r.role, c, x, y, y - x) for c, x, y in zip(CATEGORIES, before, after)]
     return pd.DataFrame(rows, columns=["role", "category", "before", "after", "change"])
 
@@ -213,7 +212,7 @@ def capacity_comparison(company: Company, options: pd.DataFrame, redist: pd.Data
     return pd.concat([out, total[out.columns]], ignore_index=True)
 
 
-def job_redesign(company: Company, redist: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+def job_redesign(company: Company, redist: pd.DataFrame) -> pd.DataFrame:
     """How each role's job changes, by stated rules, in the order they are tried.
 
     1. expansion: the role loses more than `RESKILL_SHARE` of its hours and at least half an FTE is
@@ -231,12 +230,11 @@ def job_redesign(company: Company, redist: pd.DataFrame, scores: pd.DataFrame) -
         (shares of the role's hours), ``redesign``, ``why``.
     """
     hpw = company.settings.hours_per_fte_week
-    base = role_base(company, scores)
     rows = []
     for r in redist.itertuples():
         if r.role_hours <= 0:
             continue
-        routine = base.loc[r.role, "routine"]
+        routine = r.routine
         if r.automated_share > RESKILL_SHARE and r.released >= 0.5 * hpw:
             kind, why = "expansion", (f"tools take {r.automated_share:.0%} of the role's hours and {r.released:.0f} h a week are not needed "
                                       "by its own work: broaden the job and cross-train its people into roles that need them")

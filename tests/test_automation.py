@@ -155,11 +155,11 @@ def test_redistribution_conserves_hours(basis, share, keep, gap_scale):
     options = A.evaluate_options(basis.inputs, c, share_factor=share, selected=[i for i, k in zip(ids, keep) if k])
     redist = R.redistribution(c, options, basis.scores, basis.gaps_hours * gap_scale)
     if not any(keep):
-        assert redist.empty and R.hours_by_category(c, basis.scores, redist).empty
+        assert redist.empty and R.hours_by_category(redist).empty
         return
     assert np.allclose(redist["automated"], redist["review"] + redist["to_gap"] + redist["to_higher_value"] + redist["released"])
     assert (redist["to_gap"] <= redist["gap_hours"] + 1e-9).all() and (redist[["to_gap", "to_higher_value"]] >= 0).all().all()
-    hours = R.hours_by_category(c, basis.scores, redist)
+    hours = R.hours_by_category(redist)
     per_role = hours.groupby("role")[["before", "after"]].sum()
     assert np.allclose(per_role["before"], per_role["after"])
     assert np.allclose(per_role["before"], redist.set_index("role").loc[per_role.index, "role_hours"])
@@ -206,7 +206,7 @@ def test_redesign_rules(tmp_path):
     c = _company(tmp_path, tasks, opts, emp=emp)
     scores, options, _ = _plan(c)
     redist = R.redistribution(c, options, scores, pd.Series(dtype=float))
-    jobs = R.job_redesign(c, redist, scores).set_index("role")
+    jobs = R.job_redesign(c, redist).set_index("role")
     # Clerk: 54 of 80 h to tools, nothing absorbs them -> expansion; Checker: review 3 of 5 h -> hybrid;
     # Agent: 5 h freed, up to 25% of 30 judgement hours may grow -> enrichment
     assert jobs["redesign"].to_dict() == {"Clerk": "expansion", "Agent": "enrichment", "Checker": "hybrid"}
@@ -219,7 +219,7 @@ def test_a_new_role_appears_when_review_adds_up_to_half_a_job(tmp_path):
     emp = [person(f"E{i}") for i in range(4)]
     c = _company(tmp_path, tasks, [option("A1", "T1", share=0.9, oversight=25.0, annual=0)], emp=emp)
     scores, options, _ = _plan(c)
-    jobs = R.job_redesign(c, R.redistribution(c, options, scores, pd.Series(dtype=float)), scores)
+    jobs = R.job_redesign(c, R.redistribution(c, options, scores, pd.Series(dtype=float)))
     assert jobs["redesign"].iloc[-1] == "new role"
 
 
@@ -287,7 +287,7 @@ def test_decisions_pilot_first_and_fix_unchecked_tools(sample):
     scores, options, gh = _plan(sample)
     redist = R.redistribution(sample, options, scores, gh)
     flags = A.guardrail_flags(options, scores)
-    jobs = R.job_redesign(sample, redist, scores)
+    jobs = R.job_redesign(sample, redist)
     d = R.automation_decisions(sample, options, flags, jobs, R.reskilling_pathways(sample, redist, gh),
                                R.capacity_comparison(sample, options, redist, gh))
     assert d["action"].iloc[0].startswith("Add a human review step")  # A08 has no oversight in the sample
