@@ -286,16 +286,18 @@ def guardrail_flags(options: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame
     return pd.DataFrame(rows, columns=["task_id", "task", "option_id", "finding", "what_the_plan_does", "severity"])
 
 
-def sensitivity(inputs: pd.DataFrame, company: Company, selected, *, share_factors=(0.5, 0.75, 1.0, 1.25, 1.5),
+def sensitivity(inputs: pd.DataFrame, company: Company, options: pd.DataFrame, *, share_factors=(0.5, 0.75, 1.0, 1.25, 1.5),
                 cost_factors=(0.5, 0.75, 1.0, 1.5, 2.0)) -> pd.DataFrame:
-    """NPV over `NPV_YEARS` years of the chosen options as the tools take more or less and cost more or less.
+    """NPV over `NPV_YEARS` years of the options in the plan (``options["in_plan"]``, from
+    `evaluate_options`) as the tools take more or less of the work and cost more or less.
 
     Returns
     -------
     DataFrame
         Index: share factor (share of the stated automatable share that really happens); columns:
-        cost factor (multiple of the stated costs); values: total NPV of ``selected``.
+        cost factor (multiple of the stated costs); values: total NPV of the plan's options.
     """
+    selected = options.loc[options["in_plan"], "option_id"]
     grid = {c: [float(evaluate_options(inputs, company, share_factor=f, cost_factor=c, selected=selected)
                       .query("in_plan")["npv_3y"].sum()) for f in share_factors] for c in cost_factors}
     out = pd.DataFrame(grid, index=pd.Index(share_factors, name="share_factor"))

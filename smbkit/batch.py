@@ -70,9 +70,7 @@ def _outcome(name: str, out: Path, notebooks: list[NotebookResult], seconds: flo
     failed = [r for r in notebooks if not r.ok]
     if not failed:
         return CompanyResult(name, "ok", seconds, "", out)
-    r = failed[0]
-    where = f" at cell {r.failed_cell}" if r.failed_cell else ""
-    return CompanyResult(name, "failed", seconds, f"notebook {r.name} failed{where}: {r.error}", out)
+    return CompanyResult(name, "failed", seconds, failed[0].failure, out)
 
 
 def batch(clients_dir, out_dir, *, notebooks: list[str] | None = None, parameters: dict | None = None,

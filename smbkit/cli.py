@@ -217,8 +217,7 @@ def _run(args) -> int:
     out = Path(args.out)
     for r in result.notebooks:
         if not r.ok:
-            where = f" at cell {r.failed_cell}" if r.failed_cell else ""
-            print(f"smbkit run: notebook {r.name} failed{where}: {r.error}. What it ran is kept in {r.output}.", file=sys.stderr)
+            print(f"smbkit run: {r.failure}. What it ran is kept in {r.output}.", file=sys.stderr)
     done = sum(r.ok for r in result.notebooks)
     print(f"{done} of {len(result.notebooks)} notebooks ran; report: {out / 'report.html'} (decision brief: {out / 'brief.html'}); "
           f"{len(result.tables)} tables in {out / 'tables'} and {out / 'tables.xlsx'}.")

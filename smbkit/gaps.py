@@ -29,6 +29,7 @@ __all__ = [
     "hire_cost",
     "supply_projection",
     "headcount_gaps",
+    "for_scenario",
     "skill_gaps",
     "talent_pool",
     "trainees",
@@ -163,6 +164,11 @@ def headcount_gaps(company: Company) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def for_scenario(table: pd.DataFrame, scenario: str) -> pd.DataFrame:
+    """The rows of a per-scenario table (`headcount_gaps`, `goals.demand`) for one scenario."""
+    return table[table["scenario"] == scenario].reset_index(drop=True)
+
+
 def skill_gaps(company: Company, *, scenario: str | None = None) -> pd.DataFrame:
     """People each role needs at the required level of each skill, against those it has.
 
@@ -183,7 +189,7 @@ def skill_gaps(company: Company, *, scenario: str | None = None) -> pd.DataFrame
     scenario = scenario or likely_scenario(company)
     if scenario not in set(d["scenario"]):
         raise ValueError(f"unknown scenario {scenario!r}; scenarios are {sorted(set(d['scenario']))}")
-    need = d[d["scenario"] == scenario].set_index("role")["planned_fte"].apply(lambda x: math.ceil(round(x, 9)))
+    need = for_scenario(d, scenario).set_index("role")["planned_fte"].apply(lambda x: math.ceil(round(x, 9)))
     least = d.groupby("role")["planned_fte"].min().apply(lambda x: math.ceil(round(x, 9)))
     cur = current_employees(company)
     sk = company.skills.merge(cur[["employee_id", "role"]], on="employee_id")
@@ -308,7 +314,8 @@ def closure_options(company: Company, *, scenario: str | None = None) -> pd.Data
     s = company.settings
     scenario = scenario or likely_scenario(company)
     gaps = headcount_gaps(company)
-    gaps = gaps[(gaps["scenario"] == scenario) & (gaps["gap_fte"] > 0.05)]
+    gaps = for_scenario(gaps, scenario)
+    gaps = gaps[gaps["gap_fte"] > 0.05]
     cost, fallback = _role_cost(company)
     bots = _automation_fte(company).set_index("role")
     rows = []
@@ -493,7 +500,7 @@ def supply_takeaway(supply: pd.DataFrame, company: Company) -> str:
 
 def gaps_takeaway(gaps: pd.DataFrame, scenario: str) -> str:
     """Sentence for `headcount_gaps` under one scenario."""
-    g = gaps[gaps["scenario"] == scenario]
+    g = for_scenario(gaps, scenario)
     short = g[g["gap_fte"] > 0.05].sort_values("gap_fte", ascending=False)
     return (f"Under {scenario}, {short['gap_fte'].sum():.1f} FTE will be missing at the horizon across {len(short)} roles; "
             "the largest gaps: " + ", ".join(f"{r.role} ({r.gap_fte:.1f})" for r in short.head(3).itertuples()) + ".")

@@ -30,6 +30,7 @@ __all__ = [
     "comment_sentiment",
     "comment_themes",
     "theme_examples",
+    "latest_wave",
     "tone_by_wave",
     "collaboration_graph",
     "closeness",
@@ -282,12 +283,11 @@ def comment_themes(company: Company, sentiment: pd.DataFrame, *, by: str | None 
     """
     min_size = privacy.check_min_group_size(company.settings.min_group_size)
     keys = ["wave"] + ([by] if by else [])
-    r = scored_responses(company)
-    sizes = r.groupby(keys).size().rename("respondents").reset_index()
-    if by:
-        sizes = privacy.suppress(sizes, count="respondents", by=keys, min_size=min_size, within=["wave"])
+    counts = scored_responses(company).groupby(keys).size().rename("respondents").reset_index()
+    if by:  # complementary suppression across the teams of a wave
+        counts["hidden"] = privacy.suppress(counts, count="respondents", by=keys, min_size=min_size, within=["wave"])["hidden"].to_numpy()
     else:
-        sizes["hidden"] = sizes["respondents"] < min_size
+        counts["hidden"] = counts["respondents"] < min_size
     themes = [c for c in sentiment.columns if c not in ("wave", "team", "comment", "compound", "tone")]
     rows = []
     for key, g in sentiment.groupby(keys):
@@ -296,12 +296,16 @@ def comment_themes(company: Company, sentiment: pd.DataFrame, *, by: str | None 
             hit = g[g[t]]
             rows.append((*key, t, len(hit), 100 * len(hit) / len(g), hit["compound"].mean() if len(hit) >= min_size else np.nan))
     out = pd.DataFrame(rows, columns=[*keys, "theme", "mentions", "share_pct", "mean_compound"])
-    out = out.merge(sizes.drop(columns="respondents").rename(columns={"hidden": "_h"}), on=keys, how="left")
-    out = out.merge(r.groupby(keys).size().rename("respondents").reset_index(), on=keys, how="left")
-    hidden = out["_h"].fillna(True).astype(bool) | (out["respondents"] < min_size)
+    out = out.merge(counts, on=keys, how="left")
+    hidden = out["hidden"].fillna(True).astype(bool).to_numpy()
     out.loc[hidden, ["respondents", "mentions", "share_pct", "mean_compound"]] = np.nan
     out["hidden"] = hidden
     return out[[*keys, "theme", "respondents", "mentions", "share_pct", "mean_compound", "hidden"]]
+
+
+def latest_wave(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a per-wave table (`comment_themes`, `tone_by_wave`) for its latest wave."""
+    return table[table["wave"] == table["wave"].max()].reset_index(drop=True)
 
 
 def theme_examples(company: Company, sentiment: pd.DataFrame, *, per_theme: int = 1, seed: int = 0) -> pd.DataFrame:
@@ -503,7 +507,8 @@ def anomalies_takeaway(anomalies: pd.DataFrame) -> str:
 
 def themes_takeaway(themes: pd.DataFrame, tone: pd.DataFrame) -> str:
     """Sentence for `comment_themes` (by wave) and `tone_by_wave`."""
-    shown = themes[~themes["hidden"] & (themes["wave"] == themes["wave"].max())]
+    shown = latest_wave(themes)
+    shown = shown[~shown["hidden"]]
     if shown.empty:
         return "Too few people commented in the latest wave to summarise their comments."
     top = shown.sort_values("mentions", ascending=False).head(3)

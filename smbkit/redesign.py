@@ -19,6 +19,7 @@ from .gaps import (
     MIN_ACTION_FTE,
     _build_cost,
     _role_cost,
+    for_scenario,
     headcount_gaps,
     hire_cost,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "role_base",
     "redistribution",
     "hours_by_category",
+    "hours_that_move",
     "capacity_comparison",
     "job_redesign",
     "mps",
@@ -93,7 +95,7 @@ def gap_hours(company: Company, scenario: str, gaps: pd.DataFrame | None = None)
     if not company.has("roles", "drivers"):
         return pd.Series(dtype=float)
     gaps = headcount_gaps(company) if gaps is None else gaps
-    g = gaps[gaps["scenario"] == scenario].set_index("role")["gap_fte"].clip(lower=0)
+    g = for_scenario(gaps, scenario).set_index("role")["gap_fte"].clip(lower=0)
     return g * company.settings.hours_per_fte_week
 
 
@@ -171,6 +173,11 @@ def hours_by_category(redist: pd.DataFrame) -> pd.DataFrame:
                  max(r.released, 0.0), r.other + min(r.released, 0.0)]
         rows += [(r.role, c, x, y, y - x) for c, x, y in zip(CATEGORIES, before, after)]
     return pd.DataFrame(rows, columns=["role", "category", "before", "after", "change"])
+
+
+def hours_that_move(hours: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `hours_by_category` whose hours change by more than 0.05 a week (what the owner needs to see)."""
+    return hours[hours["change"].abs() > 0.05].reset_index(drop=True)
 
 
 def capacity_comparison(company: Company, options: pd.DataFrame, redist: pd.DataFrame, gaps_hours: pd.Series) -> pd.DataFrame:

@@ -46,6 +46,14 @@ class NotebookResult:
     error: str = ""
     html: str | None = field(default=None, repr=False)  # the notebook's report section, rendered
 
+    @property
+    def failure(self) -> str:
+        """What went wrong, in one line (empty when the notebook ran)."""
+        if self.ok:
+            return ""
+        where = f" at cell {self.failed_cell}" if self.failed_cell else ""
+        return f"notebook {self.name} failed{where}: {self.error}"
+
 
 @dataclass
 class RunResult:

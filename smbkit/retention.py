@@ -37,6 +37,7 @@ __all__ = [
     "fairness_audit",
     "FOUR_FIFTHS",
     "retention_decisions",
+    "notes_sentence",
     "retention_takeaway",
     "drivers_takeaway",
     "risk_takeaway",
@@ -521,6 +522,11 @@ def retention_decisions(company: Company, milestones: pd.DataFrame, drivers: pd.
                      f"the model expects about {t['expected_leavers']:.1f} of its {int(t['people'])} people to leave within a year; "
                      "a person, not the model, decides what to do"))
     return rows
+
+
+def notes_sentence(notes: list[str]) -> str:
+    """How a model was built, as one sentence from its notes (what was pooled, filled in or dropped)."""
+    return ("How the model was built: " + "; ".join(notes) + ".") if notes else "The model used every input as given."
 
 
 def retention_takeaway(milestones: pd.DataFrame) -> str:

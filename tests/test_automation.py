@@ -118,7 +118,7 @@ def test_sensitivity_grid_is_the_plan_value_at_each_factor(sample):
     inputs = A.option_inputs(sample)
     base = A.evaluate_options(inputs, sample)
     chosen = base.loc[base["in_plan"], "option_id"]
-    grid = A.sensitivity(inputs, sample, chosen)
+    grid = A.sensitivity(inputs, sample, base)
     assert grid.loc[1.0, 1.0] == pytest.approx(base.loc[base["in_plan"], "npv_3y"].sum())
     half = A.evaluate_options(inputs, sample, share_factor=0.5, cost_factor=2.0, selected=chosen)
     assert grid.loc[0.5, 2.0] == pytest.approx(half.loc[half["in_plan"], "npv_3y"].sum())
