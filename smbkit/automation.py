@@ -102,7 +102,12 @@ def tool_catalogue(path=None) -> pd.DataFrame:
     Pass ``path`` to read your own edited copy; its columns are ``function``, ``tool_category``,
     ``automation_type``, ``example_tools``, ``typical_tasks``.
     """
-    return pd.read_csv(path or _CATALOGUE, dtype=str, keep_default_na=False)
+    table = pd.read_csv(path or _CATALOGUE, dtype=str, keep_default_na=False)
+    missing = [c for c in ("function", "tool_category", "example_tools") if c not in table.columns]
+    if missing:
+        raise ValueError(f"the tool catalogue {path} has no column {missing[0]!r}; it needs function, tool_category, example_tools "
+                         "(copy smbkit's tool_catalogue.csv and edit its rows)")
+    return table
 
 
 def catalogue_suggestions(company: Company, scores: pd.DataFrame, catalogue: pd.DataFrame) -> pd.DataFrame:

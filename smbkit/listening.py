@@ -220,6 +220,8 @@ def team_anomalies(company: Company) -> pd.DataFrame:
 def theme_lexicon(path=None) -> dict[str, list[str]]:
     """Themes and their keywords from smbkit's editable CSV (or your copy at ``path``)."""
     t = pd.read_csv(path or _THEMES, dtype=str, keep_default_na=False)
+    if not {"theme", "keywords"} <= set(t.columns):
+        raise ValueError(f"the theme list {path} needs the columns theme and keywords (keywords separated by ;)")
     return {r.theme: [k.strip().lower() for k in r.keywords.split(";") if k.strip()] for r in t.itertuples()}
 
 

@@ -126,6 +126,13 @@ def test_sensitivity_grid_is_the_plan_value_at_each_factor(sample):
     assert (np.diff(grid.to_numpy(), axis=1) < 0).all()  # the more they cost, the less
 
 
+def test_an_edited_catalogue_without_its_columns_is_refused_clearly(tmp_path):
+    bad = tmp_path / "mine.csv"
+    bad.write_text("area,tool\nfinance,Xero\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="has no column 'function'"):
+        A.tool_catalogue(bad)
+
+
 def test_catalogue_is_shipped_and_suggests_by_function(sample):
     cat = A.tool_catalogue()
     assert {"marketing", "sales", "customer_service", "finance", "operations", "hr"} <= set(cat["function"])
