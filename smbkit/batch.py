@@ -122,7 +122,7 @@ def _local(folders, out_dir, notebooks, parameters, workers, progress, cell_time
         for name, ((_, jobs), out) in prepared.items():  # company by company: the first ones finish first
             for nb, params in jobs.items():
                 args = notebook_job(out, nb, params, cell_timeout)
-                futures[pool.submit(_child, *args)] = (name, nb, args[1])
+                futures[pool.submit(_child, *args, warm=True, log=out_dir / "logs" / "kernels.log")] = (name, nb, args[1])
             started[name] = time.perf_counter()
         bar = _progress(len(folders), progress)
         if bar is not None:

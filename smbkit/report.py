@@ -3,7 +3,7 @@
 ``OUT/notebooks/NN_name.ipynb``  every executed notebook (kept, up to the failing cell, on failure)
 ``OUT/report.html``              one self-contained page, no code, nothing loaded from the network
 ``OUT/tables/NN_name__key.csv``  every table a notebook showed, and ``OUT/tables.xlsx`` with them all
-``OUT/logs/NN_name.kernel.log``  what each notebook's kernel process said (for diagnosing failures)
+``OUT/logs/kernels.log``         what the kernel processes said (for diagnosing failures)
 """
 
 from __future__ import annotations
@@ -220,7 +220,7 @@ def _execute(jobs: dict, out_dir, workers, progress: bool, cell_timeout: float) 
             futures = {}
             for n in names:
                 args = notebook_job(out_dir, n, jobs[n], cell_timeout)
-                futures[pool.submit(_child, *args)] = (n, args[1])
+                futures[pool.submit(_child, *args, warm=True)] = (n, args[1])
             bar = _progress(len(names), progress)  # after the workers are forked: tqdm starts a monitor thread
             for fut in as_completed(futures):
                 n, output = futures[fut]
@@ -245,9 +245,13 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, desc="notebooks", unit="nb", file=sys.stderr)
 
 
-def _child(source: Path, target: Path, params: dict, cell_timeout: float) -> tuple[dict, tuple[str, str] | None]:
-    """In a worker process: run one notebook, then render its report section while others still run."""
-    result = execute(source, target, params, cell_timeout)
+def _child(source: Path, target: Path, params: dict, cell_timeout: float, *, warm: bool = False,
+           log: Path | None = None) -> tuple[dict, tuple[str, str] | None]:
+    """Run one notebook, then render its report section (in a worker: while others still run).
+
+    ``warm`` runs it on the worker process's kept kernel (see `smbkit._runner.warm_kernel`).
+    """
+    result = execute(source, target, params, cell_timeout, warm=warm, log=log)
     section = None
     if target.exists():
         try:

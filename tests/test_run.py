@@ -16,14 +16,18 @@ from smbkit.report import NOTEBOOKS
 
 @pytest.fixture(scope="session")
 def sample_runs(tmp_path_factory):
-    """The sample company run twice into fresh folders, with the input's digest before and after."""
+    """The sample company run twice into fresh folders, with the input's digest before and after.
+
+    The first run gives every notebook a kernel of its own; the second runs them on two workers,
+    each keeping its kernel from one notebook to the next (warm kernels, as `smbkit batch` does).
+    """
     data = tmp_path_factory.mktemp("input") / "sample"
     shutil.copytree(SAMPLE, data)
     before = folder_digest(data)
     outs = []
-    for k in range(2):
+    for k, workers in enumerate(([], ["--workers", "2"])):
         out = tmp_path_factory.mktemp(f"run{k}") / "out"
-        result = run_cli("run", "--data", data, "--out", out)
+        result = run_cli("run", "--data", data, "--out", out, *workers)
         outs.append((out, result))
     return data, before, outs
 
@@ -130,6 +134,7 @@ def test_tables_are_csv_and_xlsx_and_at_least_ten(sample_runs):
 
 
 def test_two_runs_give_identical_tables(sample_runs):
+    """Also: notebooks run on a kept (warm) kernel give exactly the tables of fresh kernels."""
     _, _, [(a, _), (b, _)] = sample_runs
     names = sorted(p.name for p in (a / "tables").glob("*.csv"))
     assert names == sorted(p.name for p in (b / "tables").glob("*.csv"))
@@ -350,15 +355,48 @@ def _notebook(path, source):
     return path
 
 
-def test_a_hung_kernel_is_retried_on_a_fresh_kernel(tmp_path):
-    from smbkit._runner import execute
+def _outputs(path):
+    import nbformat
+
+    cell = nbformat.read(str(path), as_version=4).cells[0]
+    return cell.execution_count, "".join(o.get("text", "") for o in cell.outputs).split()
+
+
+def test_a_warm_kernel_forgets_the_previous_notebook(tmp_path):
+    from smbkit import _runner
+
+    a = _notebook(tmp_path / "a.ipynb", "import os\nimport matplotlib.pyplot as plt\nsecret = 42\nplt.figure()\n"
+                  "print(os.getpid(), len(plt.get_fignums()))")
+    b = _notebook(tmp_path / "b.ipynb", "import os\nimport sys\nimport matplotlib.pyplot as plt\n"
+                  "print(os.getpid(), 'secret' in dir(), len(plt.get_fignums()), 'matplotlib' in sys.modules)")
+    (tmp_path / "out").mkdir()
+    try:
+        ra = _runner.execute(a, tmp_path / "out" / "a.ipynb", {}, warm=True)
+        rb = _runner.execute(b, tmp_path / "out" / "b.ipynb", {}, warm=True)
+    finally:
+        _runner._shutdown_warm()
+    assert ra["ok"] and rb["ok"], (ra, rb)
+    count_a, (pid_a, figs_a) = _outputs(tmp_path / "out" / "a.ipynb")
+    count_b, (pid_b, secret, figs_b, imported) = _outputs(tmp_path / "out" / "b.ipynb")
+    assert pid_a == pid_b and figs_a == "1"  # the same kernel process ...
+    assert (secret, figs_b, imported) == ("False", "0", "True")  # ... without the names and figures, modules kept
+    assert count_a == count_b == 1  # numbered as on a new kernel
+    assert _runner._warm is None
+
+
+@pytest.mark.parametrize("warm", [False, True])
+def test_a_hung_kernel_is_retried_on_a_fresh_kernel(tmp_path, warm):
+    from smbkit import _runner
 
     marker = tmp_path / "first-try"
     src = _notebook(tmp_path / "hang_once.ipynb",
                     f"import pathlib, time\np = pathlib.Path({str(marker)!r})\nfirst = not p.exists()\np.touch()\n"
                     "time.sleep(60 if first else 0)")
     (tmp_path / "out").mkdir()
-    result = execute(src, tmp_path / "out" / "hang_once.ipynb", {}, cell_timeout=4)
+    try:
+        result = _runner.execute(src, tmp_path / "out" / "hang_once.ipynb", {}, cell_timeout=4, warm=warm)
+    finally:
+        _runner._shutdown_warm()
     assert result["ok"], result["error"]
 
 
