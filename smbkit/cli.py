@@ -1,4 +1,4 @@
-"""The ``smbkit`` command: init, dictionary, validate, import-survey, run, batch.
+"""The ``smbkit`` command: init, dictionary, validate, import-survey, run, batch, app, lab.
 
 Exit status: 0 success; 1 a notebook failed (named, with its cell; what ran is kept); 2 the
 input or the command line is wrong (one message per problem, never a traceback).
@@ -60,6 +60,15 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://10.0.0.5:8786: run each company there")
     s.add_argument("--cell-timeout", type=float, default=300.0, metavar="SECONDS",
                    help="a cell running longer is taken as a hung kernel and its notebook is run again (default: 300)")
+    s = sub.add_parser("app", help="open the notebooks as a no-code app in the browser (localhost, no code shown)")
+    s.add_argument("--data", help="the company folder to open (default: the sample bakery)")
+    s.add_argument("--port", type=int, default=8866, help="the port on 127.0.0.1 (default: 8866; 0 picks a free one)")
+    s = sub.add_parser("lab", help="open the notebooks in JupyterLab with a company selected")
+    s.add_argument("--data", help="the company folder to open (default: the sample bakery)")
+    s.add_argument("--dir", default="smbkit-notebooks",
+                   help="folder for your working copies of the notebooks (default: ./smbkit-notebooks)")
+    s.add_argument("--port", type=int, default=8888, help="the port on 127.0.0.1 (default: 8888; 0 picks a free one)")
+    s.add_argument("--no-browser", action="store_true", help="only print the address")
     return p
 
 
@@ -232,8 +241,65 @@ def _run(args) -> int:
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
+def _company_for_server(args, command: str):
+    """The company folder a server opens, checked first; None (after the messages) when it is invalid."""
+    from .data import InputError, load_company, sample_dir
+
+    folder = Path(args.data).resolve() if args.data else sample_dir()
+    if not folder.is_dir():
+        print(f"smbkit {command}: {folder} is not a folder", file=sys.stderr)
+        return None
+    try:
+        load_company(folder)
+    except InputError as e:
+        _print_input_error(e)
+        return None
+    return folder
+
+
+def _server_port(args, command: str) -> int | None:
+    from .app import free_port, port_is_free
+
+    if args.port == 0:
+        return free_port()
+    if not 1 <= args.port <= 65535:
+        print(f"smbkit {command}: --port must be between 1 and 65535 (or 0 for any free port); got: {args.port}", file=sys.stderr)
+        return None
+    if not port_is_free(args.port):
+        print(f"smbkit {command}: port {args.port} is in use (another smbkit {command} still running?); "
+              f"stop it, or choose another port with --port (0 picks a free one)", file=sys.stderr)
+        return None
+    return args.port
+
+
+def _app(args) -> int:
+    from .app import START, app_command, serve
+
+    folder = _company_for_server(args, "app")
+    port = _server_port(args, "app")
+    if folder is None or port is None:
+        return EXIT_INVALID
+    address = f"http://127.0.0.1:{port}/voila/render/{START}.ipynb"
+    return serve(app_command(port), folder, port, address)
+
+
+def _lab(args) -> int:
+    from .app import START, lab_command, new_token, prepare_workspace, serve
+
+    folder = _company_for_server(args, "lab")
+    port = _server_port(args, "lab")
+    if folder is None or port is None:
+        return EXIT_INVALID
+    workspace, kept = prepare_workspace(args.dir)
+    for name in kept:
+        print(f"Kept your changed copy of {name} in {workspace} (delete it to get smbkit's current one).")
+    token = new_token()
+    address = f"http://127.0.0.1:{port}/lab/tree/{START}.ipynb?token={token}"
+    return serve(lab_command(workspace, port, token, browser=not args.no_browser), folder, port, address)
+
+
 _COMMANDS = {"init": _init, "dictionary": _dictionary, "validate": _validate, "import-survey": _import_survey, "run": _run,
-             "batch": _batch}
+             "batch": _batch, "app": _app, "lab": _lab}
 
 if __name__ == "__main__":
     sys.exit(main())

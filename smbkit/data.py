@@ -24,6 +24,7 @@ __all__ = [
     "data_dictionary",
     "data_dictionary_markdown",
     "sample_dir",
+    "company_dir",
 ]
 
 
@@ -82,6 +83,18 @@ class Company:
 
 
 _FILE_NAMES = {f.name for f in FILES}
+
+
+DATA_ENV = "SMBKIT_DATA"  # set by `smbkit app --data` and `smbkit lab --data` for the notebooks they open
+
+
+def company_dir(data_dir="") -> Path:
+    """The company folder a notebook opens: ``data_dir`` when given, else the folder that `smbkit app`
+    or `smbkit lab` was started with (the ``SMBKIT_DATA`` environment variable), else the sample."""
+    import os
+
+    chosen = str(data_dir or "").strip() or os.environ.get(DATA_ENV, "").strip()
+    return Path(chosen) if chosen else sample_dir()
 
 
 def sample_dir() -> Path:

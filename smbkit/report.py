@@ -21,7 +21,7 @@ import pandas as pd
 
 from ._runner import DEFAULT_CELL_TIMEOUT, execute, skip_slow_iri_checker
 from .data import Company, load_company, remove_run_cache, write_run_cache
-from .show import WIDGET_NOTE
+from .show import TABLE_CSS, WIDGET_NOTE
 
 __all__ = ["skip_slow_iri_checker", "DEFAULT_CELL_TIMEOUT", "NOTEBOOKS", "NotebookResult", "RunResult", "UsageError", "notebooks_dir",
            "prepare", "notebook_job", "finish", "run", "write_report", "write_workbook"]
@@ -385,7 +385,7 @@ def _sheet_name(stem: str, used: set[str]) -> str:
 # Report
 # ---------------------------------------------------------------------------------------------
 
-_CSS = """
+_CSS = TABLE_CSS + """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2733;line-height:1.5;background:#fafafa}
 header.page{background:#0b3d5c;color:#fff;padding:1rem 2rem}
 header.page h1{margin:0;font-size:1.5rem} header.page p{margin:.2rem 0 0}
@@ -396,11 +396,6 @@ section.notebook{background:#fff;border:1px solid #e3e3e3;border-radius:6px;padd
 section.failed{border-color:#D55E00}
 .run-note{background:#fff4e5;border-left:4px solid #D55E00;padding:.5rem 1rem}
 img{max-width:100%;height:auto}
-table.smbkit-table{border-collapse:collapse;font-size:.9rem;margin:.5rem 0 1rem}
-table.smbkit-table th{background:#eef3f7;text-align:left;padding:.3rem .6rem;border-bottom:2px solid #c9d6e0}
-table.smbkit-table td{padding:.25rem .6rem;border-bottom:1px solid #eee}
-td.smbkit-hidden{color:#666;font-style:italic;background:repeating-linear-gradient(45deg,#f4f4f4,#f4f4f4 4px,#fff 4px,#fff 8px)}
-.smbkit-caption{font-weight:600;margin-bottom:0}
 pre{white-space:pre-wrap}
 footer{color:#666;font-size:.85rem;text-align:center;padding:1rem}
 .stamp{color:#666;font-size:.8rem;margin:0 0 .5rem;text-align:right}

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .data import Company
 
-__all__ = ["Page", "safe_for_spreadsheet", "FORMULA_PREFIXES"]
+__all__ = ["Page", "safe_for_spreadsheet", "FORMULA_PREFIXES", "TABLE_CSS"]
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and Google Sheets
 # (OWASP "CSV injection"); smbkit prefixes such text with an apostrophe.
@@ -23,8 +23,18 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _KEY_RE = re.compile(r"^[a-z0-9_]+$")
 CHART_DPI = 100
 # Said where interactive controls would stand, in batch runs and in the static report.
-WIDGET_NOTE = ("*The controls of this section are interactive: open the notebook in JupyterLab to move them. "
-               "This report shows the plan for the chosen scenario.*")
+WIDGET_NOTE = ("*The controls of this section are interactive: open the app (`smbkit app`) or the notebook "
+               "(`smbkit lab`) to move them. This report shows the plan for the chosen scenario.*")
+
+
+# How smbkit's tables look wherever notebook styles do not reach (the report, the explorers' panels)
+TABLE_CSS = """
+table.smbkit-table{border-collapse:collapse;font-size:.9rem;margin:.5rem 0 1rem}
+table.smbkit-table th{background:#eef3f7;text-align:left;padding:.3rem .6rem;border-bottom:2px solid #c9d6e0}
+table.smbkit-table td{padding:.25rem .6rem;border-bottom:1px solid #eee}
+td.smbkit-hidden{color:#666;font-style:italic;background:repeating-linear-gradient(45deg,#f4f4f4,#f4f4f4 4px,#fff 4px,#fff 8px)}
+.smbkit-caption{font-weight:600;margin-bottom:0}
+"""
 
 
 def safe_for_spreadsheet(table: pd.DataFrame) -> pd.DataFrame:
@@ -83,17 +93,7 @@ class Page:
         The chart is drawn once, straight to PNG: smbkit's figures lay themselves out
         (constrained layout), so the notebook's usual second "tight" drawing pass is not needed.
         """
-        import base64
-        import io
-
-        import matplotlib.pyplot as plt
-
-        fig = ax.figure
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=CHART_DPI, bbox_inches=None)
-        plt.close(fig)
-        png = base64.b64encode(buf.getvalue()).decode("ascii")
-        img = f'<img src="data:image/png;base64,{png}" alt="{html.escape(chart_alt(ax), quote=True)}">'
+        png, img = chart_png(ax)
         _display_bundle({"image/png": png, "text/html": img})
 
     def show(self, obj):
@@ -133,6 +133,21 @@ class Page:
                      f"the company folder (or empty). Fill in the template from `smbkit init` to switch it on.")
             return False
         return True
+
+
+def chart_png(ax) -> tuple[str, str]:
+    """Draw a chart once to PNG and close its figure: the PNG (base64) and an ``<img>`` tag with alt text."""
+    import base64
+    import io
+
+    import matplotlib.pyplot as plt
+
+    fig = ax.figure
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=CHART_DPI, bbox_inches=None)
+    plt.close(fig)
+    png = base64.b64encode(buf.getvalue()).decode("ascii")
+    return png, f'<img src="data:image/png;base64,{png}" alt="{html.escape(chart_alt(ax), quote=True)}">'
 
 
 def chart_alt(ax) -> str:

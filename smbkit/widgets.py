@@ -1,11 +1,15 @@
-"""Optional interactive controls over the domain functions (never required for a run).
+"""Interactive controls over the domain functions, for owners (never required for a run).
 
-Each builder returns an ipywidgets container; in a batch run it is displayed but nobody moves it,
-so it changes nothing, and the report leaves it out.
+Each builder returns an ipywidgets container: a line saying what to try, labelled controls (units
+in the label, starting values from the notebook's parameters cell) and one result panel. A move
+recomputes the numbers and replaces the panel's whole content (sentence, chart, table) in one
+step, so the page never blanks or jumps while it updates. Batch runs do not show them (see
+`smbkit.show.Page.interactive`).
 """
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import pandas as pd
@@ -14,9 +18,44 @@ from .data import Company
 from .goals import demand, demand_takeaway, likely_scenario
 
 __all__ = ["demand_explorer", "demand_for_changes", "plan_explorer", "AutomationBasis", "automation_basis", "automation_for",
-           "automation_explorer"]
+           "automation_explorer", "belonging_explorer", "Panel"]
 
 SLIDER_RANGE = (-50.0, 150.0)  # % change of a driver over the horizon
+LABEL_STYLE = {"description_width": "initial"}
+CONTROL_WIDTH = "620px"
+
+
+class Panel:
+    """The result area of an explorer: one HTML widget whose content is replaced in one step.
+
+    ``clear_output`` + ``display`` empties the area before drawing again, which makes the page
+    jump; assigning the HTML widget's value swaps old for new at once.
+    """
+
+    def __init__(self, min_size: int | None = None):
+        import ipywidgets as w
+
+        self.min_size = min_size  # named in the note under a table with hidden groups
+        self.widget = w.HTML(layout=w.Layout(min_height="120px"))
+        self.widget.add_class("smbkit-panel")
+
+    def update(self, sentences, *, chart=None, table: pd.DataFrame | None = None) -> None:
+        """Show computed sentences (plain text), a chart (matplotlib Axes) and a table, in that order."""
+        from .show import TABLE_CSS, _HtmlTable, chart_png
+
+        parts = [f"<style>{TABLE_CSS}.smbkit-panel img{{max-width:100%;height:auto}}</style>"]
+        parts += [f"<p class='smbkit-takeaway'>{html.escape(t)}</p>" for t in sentences if t]
+        if chart is not None:
+            parts.append(chart_png(chart)[1])
+        if table is not None:
+            parts.append(_HtmlTable(table, None, index=False, min_size=self.min_size)._repr_html_())
+        self.widget.value = "".join(parts)
+
+
+def _hint(text: str):
+    import ipywidgets as w
+
+    return w.HTML(f"<p><b>Try it:</b> {html.escape(text)}</p>")
 
 
 def demand_for_changes(company: Company, changes: dict) -> pd.DataFrame:
@@ -28,11 +67,10 @@ def demand_for_changes(company: Company, changes: dict) -> pd.DataFrame:
 
 
 def demand_explorer(company: Company, *, scenario: str | None = None):
-    """A scenario picker and one growth slider per driver; the demand table updates in place."""
+    """A scenario picker and one growth slider per driver; the people each role needs update in place."""
     import ipywidgets as w
-    from IPython.display import HTML, display
 
-    from .show import _HtmlTable
+    from .plotting import scenario_chart
 
     drivers = list(company.drivers["driver"])
     units = dict(zip(company.drivers["driver"], company.drivers["unit"].fillna("")))
@@ -40,22 +78,21 @@ def demand_explorer(company: Company, *, scenario: str | None = None):
     presets = {} if sc is None else {n: dict(zip(g["driver"], g["change_pct"])) for n, g in sc.groupby("scenario", sort=False)}
     start = scenario or (likely_scenario(company) if presets else None)
     picker = w.Dropdown(options=list(presets) + ["custom"], value=start if start in presets else "custom",
-                        description="Scenario", style={"description_width": "initial"})
+                        description="Scenario", style=LABEL_STYLE)
     sliders = {d: w.FloatSlider(value=float(presets.get(start, {}).get(d, 0.0)), min=SLIDER_RANGE[0], max=SLIDER_RANGE[1],
-                                step=5, description=f"{d} (% change{', ' + units[d] if units[d] else ''})",
-                                style={"description_width": "initial"}, layout=w.Layout(width="560px"),
+                                step=5, description=f"{d}: change by the horizon (%{', ' + units[d] if units[d] else ''})",
+                                style=LABEL_STYLE, layout=w.Layout(width=CONTROL_WIDTH),
                                 continuous_update=False, readout_format=".0f")
                for d in drivers}
-    out = w.Output()
+    panel = Panel()
     busy = {"preset": False}
 
     def redraw(*_):
         table = demand_for_changes(company, {d: s.value for d, s in sliders.items()})
-        shown = table.loc[table["change_fte"].abs() > 1e-9, ["role", "driver", "current_fte", "required_fte", "planned_fte", "change_fte"]]
-        out.clear_output(wait=True)
-        with out:
-            display(HTML(f"<p>{demand_takeaway(table, 'custom', company)}</p>"))
-            display(_HtmlTable(shown, None, index=False, min_size=None))
+        changed = table["change_fte"].abs() > 1e-9
+        shown = table.loc[changed, ["role", "driver", "current_fte", "required_fte", "planned_fte", "change_fte"]]
+        panel.update([demand_takeaway(table, "custom", company)], chart=scenario_chart(table) if changed.any() else None,
+                     table=shown)
 
     def pick(change):
         if change["new"] in presets:
@@ -74,36 +111,33 @@ def demand_explorer(company: Company, *, scenario: str | None = None):
     for s in sliders.values():
         s.observe(moved, names="value")
     redraw()
-    return w.VBox([picker, *sliders.values(), out])
+    return w.VBox([_hint("pick a scenario, or move a slider to say how much each driver of work grows by the plan's "
+                         "horizon; the people each role needs change below."), picker, *sliders.values(), panel.widget])
 
 
-def plan_explorer(company: Company, *, scenario: str | None = None):
+def plan_explorer(company: Company, *, scenario: str | None = None, prefer: str = "cost"):
     """A scenario picker and a build-or-cheapest preference; the recommended plan updates in place."""
     import ipywidgets as w
-    from IPython.display import HTML, display
 
     from .gaps import plan_takeaway, recommended_plan
-    from .show import _HtmlTable
 
     sc = company.scenarios
     names = list(dict.fromkeys(sc["scenario"])) if sc is not None else ["today"]
-    picker = w.Dropdown(options=names, value=scenario or likely_scenario(company), description="Scenario",
-                        style={"description_width": "initial"})
-    prefer = w.ToggleButtons(options=[("Cheapest option", "cost"), ("Prefer training our people", "build")], value="cost",
-                             description="Closing skill gaps", style={"description_width": "initial"})
-    out = w.Output()
+    picker = w.Dropdown(options=names, value=scenario or likely_scenario(company), description="Scenario", style=LABEL_STYLE)
+    choice = w.ToggleButtons(options=[("Cheapest option", "cost"), ("Prefer training our people", "build")],
+                             value=prefer if prefer in ("cost", "build") else "cost",
+                             description="Closing skill gaps", style=LABEL_STYLE)
+    panel = Panel()
 
     def redraw(*_):
-        plan = recommended_plan(company, scenario=picker.value, prefer=prefer.value)
-        out.clear_output(wait=True)
-        with out:
-            display(HTML(f"<p>{plan_takeaway(plan, company)}</p>"))
-            display(_HtmlTable(plan, None, index=False, min_size=None))
+        plan = recommended_plan(company, scenario=picker.value, prefer=choice.value)
+        panel.update([plan_takeaway(plan, company)], table=plan)
 
     picker.observe(redraw, names="value")
-    prefer.observe(redraw, names="value")
+    choice.observe(redraw, names="value")
     redraw()
-    return w.VBox([picker, prefer, out])
+    return w.VBox([_hint("pick the scenario to plan for and how to close skill gaps; the plan below changes."),
+                   picker, choice, panel.widget])
 
 
 @dataclass
@@ -144,36 +178,70 @@ def automation_for(basis: AutomationBasis, selected, share_pct: float = 100.0) -
 
 
 def automation_explorer(company: Company, *, scenario: str | None = None, exclude=()):
-    """A switch per automation option and a slider for how much of the work tools really take; ROI and hours update in place."""
+    """A switch per automation option and a slider for how much of the work tools really take; money and hours update in place."""
     import ipywidgets as w
-    from IPython.display import HTML, display
 
     from .automation import options_takeaway
-    from .redesign import redistribution_takeaway
-    from .show import _HtmlTable
+    from .plotting import hours_shift_chart
+    from .redesign import hours_by_category, redistribution_takeaway
 
     basis = automation_basis(company, scenario=scenario, exclude=exclude)
-    style = {"description_width": "initial"}
     boxes = {r.option_id: w.Checkbox(value=r.option_id in basis.default, description=f"{r.option_id} {r.task} ({r.tool_category})",
-                                     style=style, layout=w.Layout(width="520px"), indent=False)
+                                     style=LABEL_STYLE, layout=w.Layout(width="520px"), indent=False)
              for r in basis.inputs.itertuples()}
     share = w.IntSlider(value=100, min=50, max=150, step=5, description="Work the tools really take (% of the stated share)",
-                        style=style, layout=w.Layout(width="560px"), continuous_update=False)
-    out = w.Output()
+                        style=LABEL_STYLE, layout=w.Layout(width=CONTROL_WIDTH), continuous_update=False)
+    panel = Panel()
     cur = company.settings.currency
 
     def redraw(*_):
         options, redist = automation_for(basis, [k for k, b in boxes.items() if b.value], share.value)
         shown = options.loc[options["in_plan"], ["option_id", "task", "share", "review_hours_week", "net_year", "payback_months", "npv_3y"]]
         shown = shown.rename(columns={"net_year": f"net_year_{cur}", "npv_3y": f"npv_3y_{cur}"})
-        out.clear_output(wait=True)
-        with out:
-            display(HTML(f"<p>{options_takeaway(options, company)}</p><p>{redistribution_takeaway(redist)}</p>"))
-            display(_HtmlTable(shown, None, index=False, min_size=None))
+        hours = hours_by_category(redist)
+        panel.update([options_takeaway(options, company), redistribution_takeaway(redist)],
+                     chart=hours_shift_chart(hours) if not hours.empty else None, table=shown)
 
     share.observe(redraw, names="value")
     for b in boxes.values():
         b.observe(redraw, names="value")
     redraw()
-    return w.VBox([share, w.HTML("<b>Options switched on</b>"), w.GridBox(list(boxes.values()),
-                   layout=w.Layout(grid_template_columns="repeat(2, 520px)")), out])
+    return w.VBox([_hint("switch tools on or off and say how much of the work they really take (100% = as the supplier "
+                         "states); the money and the hours each role gains or loses change below."),
+                   share, w.HTML("<b>Options switched on</b> (ticked: the plan's choice)"),
+                   w.GridBox(list(boxes.values()), layout=w.Layout(grid_template_columns="repeat(2, 520px)")), panel.widget])
+
+
+def belonging_explorer(company: Company, *, demographic: str = "", top_points: int | None = None):
+    """Break the Belonging Index down by team or a demographic question, for any survey wave; hidden groups stay hidden."""
+    import ipywidgets as w
+
+    from .belonging import FAVORABLE_TOP_POINTS, heatmap_takeaway, results_table, survey_results
+    from .plotting import score_heatmap
+
+    demos = [c for c in company.survey_responses.columns if c.startswith("demo_")]
+    groups = [("team", "team")] + [(c.removeprefix("demo_").replace("_", " "), c) for c in demos]
+    start = demographic if demographic in demos else "team"
+    by = w.Dropdown(options=groups, value=start, description="Break down by", style=LABEL_STYLE)
+    waves = sorted(pd.to_datetime(company.survey_responses["wave"]).dt.date.unique())
+    wave = w.Dropdown(options=[(str(d), d) for d in waves], value=waves[-1], description="Survey wave", style=LABEL_STYLE)
+    panel = Panel(company.settings.min_group_size)
+    cache: dict = {}
+    points = top_points or FAVORABLE_TOP_POINTS
+
+    def redraw(*_):
+        if by.value not in cache:  # one computation per grouping; a wave change only filters it
+            cache[by.value] = survey_results(company, by=by.value, top_points=points)
+        results = cache[by.value]
+        one = results[pd.to_datetime(results["wave"]).dt.date == wave.value]
+        if one.empty:
+            panel.update([f"No answers in the wave of {wave.value}."])
+            return
+        panel.update([f"Survey wave of {wave.value}. " + heatmap_takeaway(one, by.value)], chart=score_heatmap(one, by.value),
+                     table=results_table(one, by.value))
+
+    by.observe(redraw, names="value")
+    wave.observe(redraw, names="value")
+    redraw()
+    return w.VBox([_hint("choose how to break the results down and which survey wave to look at; groups too small to "
+                         "show stay hidden whatever you pick."), by, wave, panel.widget])

@@ -327,10 +327,12 @@ def test_sections_work_without_roles_and_drivers(tmp_path):
 
 def test_automation_explorer_starts_from_the_plan_and_responds(sample):
     box = W.automation_explorer(sample, exclude="A05")
-    share, _, grid, out = box.children
+    _, share, _, grid, panel = box.children
     boxes = {b.description.split()[0]: b for b in grid.children}
     plan = A.automation_options(sample, exclude="A05")
     assert {k for k, b in boxes.items() if b.value} == set(plan.loc[plan["in_plan"], "option_id"])
     assert share.value == 100 and "%" in share.description
+    before = panel.value
     boxes["A05"].value = True  # observers run synchronously: a failing recompute would raise here
     share.value = 60
+    assert panel.value != before and "<img" in panel.value and "Where the hours go" in panel.value

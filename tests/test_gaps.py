@@ -171,11 +171,14 @@ def test_plan_explorer_reworks_the_plan(sample):
     from smbkit.widgets import plan_explorer
 
     box = plan_explorer(sample, scenario="moderate")
-    picker, prefer, out = box.children
+    _, picker, prefer, panel = box.children
     assert picker.value == "moderate" and prefer.value == "cost"
+    before = panel.value
     picker.value = "growth"
     prefer.value = "build"
     assert picker.options == ("growth", "moderate", "downturn")
+    assert panel.value != before and "<table" in panel.value
+    assert plan_explorer(sample, scenario="moderate", prefer="build").children[2].value == "build"  # the parameter's value
 
 
 def test_bot_option_follows_the_automation_plan_and_its_guardrails(tmp_path):

@@ -224,10 +224,13 @@ def test_demand_explorer_presets_and_custom(sample):
     from smbkit.widgets import demand_explorer
 
     box = demand_explorer(sample, scenario="growth")
-    picker, *sliders, _ = box.children
+    _, picker, *sliders, panel = box.children
     assert picker.value == "growth"
-    assert {s.description.split(" ")[0]: s.value for s in sliders}["catering_events"] == 60
+    assert {s.description.split(":")[0]: s.value for s in sliders}["catering_events"] == 60
+    assert all("(%" in s.description for s in sliders)  # every slider says its unit
+    growth = panel.value
     picker.value = "downturn"
-    assert {s.description.split(" ")[0]: s.value for s in sliders}["catering_events"] == -10
+    assert {s.description.split(":")[0]: s.value for s in sliders}["catering_events"] == -10
     sliders[0].value = 40
     assert picker.value == "custom"
+    assert panel.value != growth and "Under the custom scenario" in panel.value and "<img" in panel.value

@@ -62,7 +62,7 @@ def test_notebook_02_writes_its_tables(sample_runs):
     decide = pd.read_csv(out / "tables" / "02_define_goals__what_to_decide.csv")
     assert decide["action"].str.startswith("Plan").any()
     page = (out / "report.html").read_text(encoding="utf-8")
-    assert "interactive: open the notebook in JupyterLab" in page  # batch runs say where the controls are
+    assert "interactive: open the app (<code>smbkit app</code>)" in page or "interactive: open the app (`smbkit app`)" in page  # batch runs say where the controls are
 
 
 def test_notebook_05_tables_hide_the_small_teams_everywhere(sample_runs):
