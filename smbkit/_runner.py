@@ -155,6 +155,32 @@ def warm_kernel(log: Path):
     return _warm
 
 
+# What every notebook imports first; a pre-started kernel imports it before any notebook arrives
+WARM_UP_CODE = "import smbkit\nimport matplotlib.pyplot\n"
+WARM_UP_TIMEOUT = 120.0
+
+
+def start_warm_kernel(log: Path) -> None:
+    """Worker-pool initializer: start this worker's kernel and import smbkit in it straight away.
+
+    `smbkit run` starts its workers before it validates the company, so the kernels start on the
+    core the validation leaves idle. Any failure here is left for `execute` to meet: the kernel is
+    dropped and the first notebook starts a new one as usual.
+    """
+    from jupyter_core.utils import run_sync
+
+    try:
+        km = warm_kernel(log)
+        run_sync(km.start_kernel)(extra_arguments=["--HistoryManager.hist_file=:memory:"])  # as nbclient starts one
+        kc = km.client()
+        kc.start_channels()
+        run_sync(kc.wait_for_ready)(timeout=WARM_UP_TIMEOUT)
+        run_sync(kc.execute_interactive)(WARM_UP_CODE, silent=True, store_history=False, timeout=WARM_UP_TIMEOUT,
+                                         output_hook=lambda msg: None)
+    except Exception:
+        _shutdown_warm()
+
+
 def execute(source: Path, target: Path, params: dict, cell_timeout: float = DEFAULT_CELL_TIMEOUT, *,
             warm: bool = False, log: Path | None = None) -> dict:
     """Run one notebook with papermill; start it again on a fresh kernel when the kernel fails.

@@ -182,14 +182,16 @@ def _raw_from_records(label: str, records: list[list[str]], out: _Collector) -> 
         return None
     rows = []
     width = len(header)
+    strip = str.strip
     for n, rec in enumerate(records[1:], start=2):
-        cells = [c.strip() for c in rec]
-        if len(cells) > width and any(cells[width:]):
-            extra = [c for c in cells[width:] if c]
-            out.add(label, n, None, f"{len(cells)} cells but the header has {width} columns (extra: {extra[0]!r})",
-                    "one value per header column; quote values that contain commas", kind="width")
-            continue
-        cells = (cells + [""] * width)[:width]
+        cells = list(map(strip, rec))
+        if len(cells) != width:  # the common case (as wide as the header) skips both checks
+            if len(cells) > width and any(cells[width:]):
+                extra = [c for c in cells[width:] if c]
+                out.add(label, n, None, f"{len(cells)} cells but the header has {width} columns (extra: {extra[0]!r})",
+                        "one value per header column; quote values that contain commas", kind="width")
+                continue
+            cells = (cells + [""] * width)[:width]
         rows.append(cells)
     return RawTable(label, header, rows)
 

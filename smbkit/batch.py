@@ -109,21 +109,25 @@ def batch(clients_dir, out_dir, *, notebooks: list[str] | None = None, parameter
 def _local(folders, out_dir, notebooks, parameters, workers, progress, cell_timeout) -> list[CompanyResult]:
     done: dict[str, CompanyResult] = {}
     prepared = {}
-    for f in folders:
-        out = out_dir / f.name
-        try:
-            prepared[f.name] = (prepare(f, out, notebooks=notebooks, parameters=parameters), out)
-        except InputError as e:
-            done[f.name] = _invalid(f.name, out, e)
-    pending = {name: {} for name in prepared}
+    pending = {}
     started = {}
-    with _pool(max(1, workers)) as pool:
+    log = out_dir / "logs" / "kernels.log"
+    # the workers start their kernels while the companies are checked; each company's notebooks are
+    # handed out as soon as it has passed, so the first companies finish first
+    with _pool(max(1, workers), warm_log=log) as pool:
         futures = {}
-        for name, ((_, jobs), out) in prepared.items():  # company by company: the first ones finish first
-            for nb, params in jobs.items():
+        for f in folders:
+            out = out_dir / f.name
+            try:
+                prepared[f.name] = (prepare(f, out, notebooks=notebooks, parameters=parameters), out)
+            except InputError as e:
+                done[f.name] = _invalid(f.name, out, e)
+                continue
+            pending[f.name] = {}
+            started[f.name] = time.perf_counter()
+            for nb, params in prepared[f.name][0][1].items():
                 args = notebook_job(out, nb, params, cell_timeout)
-                futures[pool.submit(_child, *args, warm=True, log=out_dir / "logs" / "kernels.log")] = (name, nb, args[1])
-            started[name] = time.perf_counter()
+                futures[pool.submit(_child, *args, warm=True, log=log)] = (f.name, nb, args[1])
         bar = _progress(len(folders), progress)
         if bar is not None:
             bar.update(len(done))

@@ -246,7 +246,9 @@ def comment_sentiment(company: Company, *, lexicon: dict | None = None) -> pd.Da
         return pd.DataFrame(columns=["wave", "team", "comment", "compound", "tone"])
     c = r.loc[r["comment"].notna() & (r["comment"].astype(str).str.strip() != ""), ["wave", "team", "comment"]].reset_index(drop=True)
     analyzer = SentimentIntensityAnalyzer()
-    c["compound"] = [analyzer.polarity_scores(t)["compound"] for t in c["comment"]]
+    # each distinct text scored once (short answers such as "Nothing to add" repeat across people and waves)
+    scores = {t: analyzer.polarity_scores(t)["compound"] for t in c["comment"].unique()}
+    c["compound"] = c["comment"].map(scores).astype(float)
     c["tone"] = np.select([c["compound"] >= TONE_CUT, c["compound"] <= -TONE_CUT], ["positive", "negative"], "neutral")
     for theme, pattern in _theme_patterns(lexicon or theme_lexicon()).items():
         c[theme] = c["comment"].str.contains(pattern)
@@ -352,9 +354,13 @@ def collaboration_graph(company: Company):
     i = company.interactions
     i = i[i["source_id"].isin(G.nodes) & i["target_id"].isin(G.nodes)]
     pair = pd.DataFrame({"a": np.minimum(i["source_id"], i["target_id"]), "b": np.maximum(i["source_id"], i["target_id"]),
-                         "w": i["weight"]}).groupby(["a", "b"])["w"].sum()
-    G.add_weighted_edges_from((a, b, float(w)) for (a, b), w in pair.items())
+                         "w": i["weight"]}).groupby(["a", "b"], as_index=False)["w"].sum()
+    G.add_weighted_edges_from(zip(pair["a"].tolist(), pair["b"].tolist(), pair["w"].astype(float).tolist()))
     return G
+
+
+def _teams(G) -> dict:
+    return dict(G.nodes(data="team"))
 
 
 def find_communities(G, *, seed: int = 0) -> list:
@@ -393,7 +399,8 @@ def network_summary(G, found: list | None = None, *, seed: int = 0) -> pd.DataFr
 
     n, m = G.number_of_nodes(), G.number_of_edges()
     deg = dict(G.degree())
-    cross = sum(1 for a, b in G.edges if G.nodes[a]["team"] != G.nodes[b]["team"])
+    team = _teams(G)
+    cross = sum(1 for a, b in G.edges if team[a] != team[b])
     found = find_communities(G, seed=seed) if found is None else found
     return pd.DataFrame([
         ("people", n), ("ties", m), ("density (share of possible ties)", nx.density(G) if n > 1 else 0.0),
@@ -412,12 +419,11 @@ def team_ties(G) -> pd.DataFrame:
     DataFrame
         Columns: ``team_a``, ``team_b``, ``ties``, ``possible``, ``density``.
     """
-    teams = pd.Series({n: d["team"] for n, d in G.nodes(data=True)})
-    size = teams.value_counts()
-    counts: dict = {}
-    for a, b in G.edges:
-        key = tuple(sorted((teams[a], teams[b])))
-        counts[key] = counts.get(key, 0) + 1
+    from collections import Counter
+
+    team = _teams(G)
+    size = pd.Series(team).value_counts()
+    counts = Counter((ta, tb) if ta <= tb else (tb, ta) for ta, tb in ((team[a], team[b]) for a, b in G.edges))
     names = sorted(size.index)
     rows = []
     for i, ta in enumerate(names):
@@ -438,7 +444,6 @@ def closeness(G, nodes) -> dict:
     people reachable and D the sum of distances to them, (r / D) x (r / (n - 1)); 0 with no ties.
     Shortest paths by scipy's compiled Dijkstra, from ``nodes`` only.
     """
-    import networkx as nx
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import dijkstra
 
@@ -447,8 +452,10 @@ def closeness(G, nodes) -> dict:
     n = len(order)
     if n < 2 or not nodes:
         return {v: 0.0 for v in nodes}
-    graph = csr_matrix(nx.to_scipy_sparse_array(G, nodelist=order, weight="weight", format="csr"))
-    graph.data = 1.0 / graph.data
+    edges = [(pos[a], pos[b], w) for a, b, w in G.edges(data="weight")]
+    rows, cols, weights = (np.array(x, dtype=float) for x in zip(*edges)) if edges else (np.empty(0),) * 3
+    # each tie stored once (dijkstra with directed=False reads it both ways); distance = 1 / weight
+    graph = csr_matrix((1.0 / weights, (rows.astype(int), cols.astype(int))), shape=(n, n))
     D = dijkstra(graph, directed=False, indices=[pos[v] for v in nodes])
     out = {}
     for v, d in zip(nodes, D):

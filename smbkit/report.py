@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import html
 import re
+import shutil
 import sys
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
@@ -19,8 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._runner import DEFAULT_CELL_TIMEOUT, execute, skip_slow_iri_checker
-from .data import Company, load_company, remove_run_cache, write_run_cache
+from ._runner import DEFAULT_CELL_TIMEOUT, execute, skip_slow_iri_checker, start_warm_kernel
+from .data import Company, InputError, load_company, remove_run_cache, write_run_cache
 from .show import TABLE_CSS, WIDGET_NOTE
 
 __all__ = ["skip_slow_iri_checker", "DEFAULT_CELL_TIMEOUT", "NOTEBOOKS", "NotebookResult", "RunResult", "UsageError", "notebooks_dir",
@@ -151,13 +152,17 @@ def notebook_job(out_dir, name: str, params: dict, cell_timeout: float):
     return notebooks_dir() / f"{name}.ipynb", Path(out_dir).resolve() / "notebooks" / f"{name}.ipynb", params, cell_timeout
 
 
-def finish(company: Company, out_dir, results: list[NotebookResult]) -> RunResult:
-    """Write the workbook and the report of a run whose notebooks have finished (or failed)."""
+def finish(company: Company, out_dir, results: list[NotebookResult], *, workbook: Workbook | None = None) -> RunResult:
+    """Write the workbook and the report of a run whose notebooks have finished (or failed).
+
+    ``workbook`` is tables.xlsx already begun while the notebooks ran (`Workbook.notebook_done`).
+    """
     out_dir = Path(out_dir).resolve()
     remove_run_cache(out_dir)
     result = RunResult(out_dir, results)
     result.tables = sorted((out_dir / "tables").glob("*.csv"))
-    result.workbook = write_workbook(result.tables, out_dir / "tables.xlsx")
+    workbook = workbook or Workbook(out_dir / "tables.xlsx", tables_dir=out_dir / "tables")
+    result.workbook = workbook.close()
     result.report = write_report([r.output for r in results if r.output.exists()], out_dir / "report.html", company,
                                  rendered={r.output: r.html for r in results if r.html is not None},
                                  brief=decision_brief(out_dir / "tables"))
@@ -197,35 +202,62 @@ def run(data_dir, out_dir, *, notebooks: list[str] | None = None, parameters: di
     UsageError
         Folders that overlap, unknown notebooks or parameters.
     """
-    company, jobs = prepare(data_dir, out_dir, notebooks=notebooks, parameters=parameters)
+    out_dir = Path(out_dir).resolve()
+    check_folders(Path(data_dir).resolve(), out_dir)
+    count = len(notebooks or NOTEBOOKS)
+    workers = max(1, min(workers or count, count))
+    existed = out_dir.exists()
+    # Workers and their kernels start first, on the core that validating the company leaves idle
+    # (workers == 1, e.g. inside a Dask worker whose daemonic process may not fork: none).
+    pool = _pool(workers, warm_log=out_dir / "logs" / "kernels.log") if workers > 1 else None
     try:
-        results = _execute(jobs, out_dir, workers, progress, cell_timeout)
-    finally:  # interrupted or not, the cached company (it holds names) never stays behind
-        remove_run_cache(Path(out_dir).resolve())
-    return finish(company, out_dir, [results[n] for n in jobs])
+        try:
+            company, jobs = prepare(data_dir, out_dir, notebooks=notebooks, parameters=parameters)
+        except (InputError, UsageError):
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+            if not existed:  # nothing of a refused run stays behind (the kernels' log folder)
+                shutil.rmtree(out_dir, ignore_errors=True)
+            raise
+        book = Workbook(out_dir / "tables.xlsx", tables_dir=out_dir / "tables", notebooks=list(jobs))
+        try:
+            results = _execute(jobs, out_dir, pool, progress, cell_timeout, on_done=book.notebook_done)
+        except BaseException:
+            book.close()
+            raise
+        finally:  # interrupted or not, the cached company (it holds names) never stays behind
+            remove_run_cache(out_dir)
+        if pool is not None:
+            pool.shutdown(wait=False)  # the kernels shut down while the report is written
+        return finish(company, out_dir, [results[n] for n in jobs], workbook=book)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _execute(jobs: dict, out_dir, workers, progress: bool, cell_timeout: float) -> dict[str, NotebookResult]:
+def _execute(jobs: dict, out_dir, pool, progress: bool, cell_timeout: float, on_done=None) -> dict[str, NotebookResult]:
+    """Run the prepared notebooks (in ``pool``, or here one after another); ``on_done(name)`` after each."""
     names = list(jobs)
     results: dict[str, NotebookResult] = {}
-    workers = max(1, min(workers or len(names), len(names)))
-    if workers == 1:  # e.g. inside a Dask worker, whose daemonic process may not start worker processes
-        bar = _progress(len(names), progress)
+    bar = _progress(len(names), progress)
+    if pool is None:
         for n in names:
             args = notebook_job(out_dir, n, jobs[n], cell_timeout)
             results[n] = _result(n, args[1], _child(*args))
             _tick(bar, results[n])
+            if on_done is not None:
+                on_done(n)
     else:
-        with _pool(workers) as pool:
-            futures = {}
-            for n in names:
-                args = notebook_job(out_dir, n, jobs[n], cell_timeout)
-                futures[pool.submit(_child, *args, warm=True)] = (n, args[1])
-            bar = _progress(len(names), progress)  # after the workers are forked: tqdm starts a monitor thread
-            for fut in as_completed(futures):
-                n, output = futures[fut]
-                results[n] = _result(n, output, fut.result())
-                _tick(bar, results[n])
+        futures = {}
+        for n in names:
+            args = notebook_job(out_dir, n, jobs[n], cell_timeout)
+            futures[pool.submit(_child, *args, warm=True)] = (n, args[1])
+        for fut in as_completed(futures):
+            n, output = futures[fut]
+            results[n] = _result(n, output, fut.result())
+            _tick(bar, results[n])
+            if on_done is not None:  # e.g. its sheets into tables.xlsx while the slowest notebook runs
+                on_done(n)
     if bar is not None:
         bar.close()
     return results
@@ -261,14 +293,15 @@ def _child(source: Path, target: Path, params: dict, cell_timeout: float, *, war
     return result, section
 
 
-def _pool(workers: int):
-    """Worker processes for the notebooks, one notebook at a time each.
+def _pool(workers: int, *, warm_log: Path | None = None):
+    """Worker processes for the notebooks, one notebook at a time each, started at once.
 
     Several papermill clients in one process now and then lost a kernel's reply and waited for
     ever (about one run in twelve under load here, the family of papermill issue #711); one client
     per process did not in 24 runs under the same load. Where the platform can fork, workers are
     forked from this process after papermill and nbconvert are imported, so they start in
-    milliseconds without importing them again.
+    milliseconds without importing them again. With ``warm_log``, each worker starts its kernel
+    (`smbkit._runner.start_warm_kernel`) as soon as it exists, logging to that file.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -278,7 +311,10 @@ def _pool(workers: int):
     import papermill  # noqa: F401
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
+                               initializer=start_warm_kernel if warm_log else None, initargs=(warm_log,) if warm_log else ())
+    pool.submit(int)  # a first task makes the pool start every worker now (forked pools start them all at once)
+    return pool
 
 
 def _read_nb(path: Path):
@@ -305,45 +341,92 @@ def write_workbook(tables: list[Path], target: Path) -> Path:
     frozen; whole-number columns show thousands separators, other numbers two decimals (one for
     percentages). Text that a spreadsheet would run as a formula (it begins with = + - @, and was
     written to the CSV behind an apostrophe) is stored as text with Excel's quote prefix, so it is
-    shown as typed and never executed.
+    shown as typed and never executed. Written with XlsxWriter, row by row in constant memory
+    (openpyxl took 8 s for the tables of a 5,000-person company).
     """
-    from openpyxl.styles import Font, PatternFill
+    book = Workbook(target)
+    book.add(tables)
+    return book.close()
 
-    used: set[str] = set()
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="EEF3F7")
-    with pd.ExcelWriter(target, engine="openpyxl") as xw:
-        index = []
+
+class Workbook:
+    """tables.xlsx written a few sheets at a time: `smbkit run` adds each notebook's tables as soon as
+    it and the notebooks before it have finished, while the slowest notebook still runs."""
+
+    def __init__(self, target: Path, *, tables_dir: Path | None = None, notebooks=()):
+        import xlsxwriter
+
+        self.target, self.tables_dir = Path(target), tables_dir
+        self.book = xlsxwriter.Workbook(str(target), {"constant_memory": True, "strings_to_formulas": False,
+                                                      "strings_to_urls": False, "strings_to_numbers": False})
+        self.head = self.book.add_format({"bold": True, "bg_color": "#EEF3F7"})
+        self.formats = {f: self.book.add_format({"num_format": f}) for f in ("#,##0", "#,##0.0", "#,##0.00")}
+        self.quoted = self.book.add_format({"quote_prefix": True})
+        self.used: set[str] = set()
+        self.index: list[tuple] = []
+        self.written: set[Path] = set()
+        self.waiting, self.finished = list(notebooks), set()
+
+    def add(self, tables) -> None:
+        """Add each table (a CSV written by `Page.table`) as a sheet, in the order given."""
         for path in tables:
             frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
-            sheet = _sheet_name(path.stem, used)
-            frame.rename(columns=_header).to_excel(xw, sheet_name=sheet, index=False)
-            ws = xw.sheets[sheet]
-            for j, col in enumerate(frame.columns, start=1):
-                values = frame[col]
-                number = None
-                if pd.api.types.is_integer_dtype(values) or (pd.api.types.is_float_dtype(values) and (values.dropna() == values.dropna().round()).all()):
-                    number = "#,##0"
-                elif pd.api.types.is_float_dtype(values):
-                    number = "#,##0.0" if str(col).endswith("_pct") else "#,##0.00"
-                letter = ws.cell(row=1, column=j).column_letter
-                if number:
-                    for i in np.flatnonzero(values.notna().to_numpy()):
-                        ws[f"{letter}{i + 2}"].number_format = number
-                elif values.dtype == object or values.dtype == "str":
-                    risky = values.astype("str").str.match(r"^'[=+\-@]").fillna(False).to_numpy(dtype=bool)
-                    for i in np.flatnonzero(risky):
-                        cell = ws[f"{letter}{i + 2}"]
-                        cell.value = cell.value[1:]
-                        cell.data_type = "s"
-                        cell.quotePrefix = True
-                ws.cell(row=1, column=j).font, ws.cell(row=1, column=j).fill = bold, fill
-                width = max([len(_header(col)), *values.dropna().astype("str").str.len()])
-                ws.column_dimensions[letter].width = min(60, max(10, width + 2))
-            ws.freeze_panes = "A2"
-            index.append((sheet, path.name, len(frame)))
-        contents = pd.DataFrame(index, columns=["sheet", "file", "rows"])
-        contents.to_excel(xw, sheet_name="contents", index=False)
-    return target
+            sheet = _sheet_name(path.stem, self.used)
+            _write_sheet(self.book.add_worksheet(sheet), frame, self.head, self.formats, self.quoted)
+            self.index.append((sheet, path.name, len(frame)))
+            self.written.add(path)
+
+    def notebook_done(self, name: str) -> None:
+        """A notebook has finished: add the tables of every finished notebook no earlier one waits for."""
+        self.finished.add(name)
+        while self.waiting and self.waiting[0] in self.finished:
+            self.add(sorted(self.tables_dir.glob(f"{self.waiting.pop(0)}__*.csv")))
+
+    def close(self) -> Path:
+        """Add every table not yet in (all of them when none was added), the contents sheet, and save."""
+        try:
+            if self.tables_dir is not None:
+                self.add([p for p in sorted(self.tables_dir.glob("*.csv")) if p not in self.written])
+            _write_sheet(self.book.add_worksheet("contents"), pd.DataFrame(self.index, columns=["sheet", "file", "rows"]),
+                         self.head, self.formats, self.quoted)
+        finally:
+            self.book.close()
+        return self.target
+
+
+def _write_sheet(ws, frame: pd.DataFrame, head, formats: dict, quoted) -> None:
+    """One table on one worksheet: the header, then every row; each column with its number format."""
+    kinds = []
+    for j, col in enumerate(frame.columns):
+        values = frame[col]
+        kind = None
+        if pd.api.types.is_integer_dtype(values) or (pd.api.types.is_float_dtype(values) and (values.dropna() == values.dropna().round()).all()):
+            kind = formats["#,##0"]
+        elif pd.api.types.is_float_dtype(values):
+            kind = formats["#,##0.0" if str(col).endswith("_pct") else "#,##0.00"]
+        kinds.append(kind)
+        width = max([len(_header(col)), *values.dropna().astype("str").str.len()])
+        ws.set_column(j, j, min(60, max(10, width + 2)))
+        ws.write_string(0, j, _header(col), head)
+    ws.freeze_panes(1, 0)
+    columns = [frame[c].to_numpy(dtype=object) for c in frame.columns]
+    for i in range(len(frame)):
+        r = i + 1
+        for j, column in enumerate(columns):
+            v = column[i]
+            if v is None or (isinstance(v, float) and v != v):
+                continue  # an empty cell (a hidden figure stays empty)
+            if kinds[j] is not None:
+                ws.write_number(r, j, float(v), kinds[j])
+            elif isinstance(v, str):
+                if v[:1] == "'" and v[1:2] in ("=", "+", "-", "@"):
+                    ws.write_string(r, j, v[1:], quoted)
+                else:
+                    ws.write_string(r, j, v)
+            elif isinstance(v, (bool, np.bool_)):
+                ws.write_boolean(r, j, bool(v))
+            else:
+                ws.write_number(r, j, float(v))
 
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
