@@ -125,7 +125,7 @@ def test_tables_are_csv_and_xlsx_and_at_least_ten(sample_runs):
     wb = load_workbook(out / "tables.xlsx", read_only=True)
     assert len(wb.sheetnames) == len(csvs) + 1  # plus a contents sheet
     contents = pd.read_excel(out / "tables.xlsx", sheet_name="contents")
-    assert sorted(contents["file"]) == [p.name for p in csvs]
+    assert sorted(contents["File"]) == [p.name for p in csvs]  # readable headers here too
     hc = pd.read_excel(out / "tables.xlsx", sheet_name="01_headcount_by_team")
     from smbkit.report import _header
 
