@@ -206,7 +206,7 @@ def run(data_dir, out_dir, *, notebooks: list[str] | None = None, parameters: di
     check_folders(Path(data_dir).resolve(), out_dir)
     count = len(notebooks or NOTEBOOKS)
     workers = max(1, min(workers or count, count))
-    existed = out_dir.exists()
+    existed, logs_existed = out_dir.exists(), (out_dir / "logs").exists()
     # Workers and their kernels start first, on the core that validating the company leaves idle
     # (workers == 1, e.g. inside a Dask worker whose daemonic process may not fork: none).
     pool = _pool(workers, warm_log=out_dir / "logs" / "kernels.log") if workers > 1 else None
@@ -216,8 +216,8 @@ def run(data_dir, out_dir, *, notebooks: list[str] | None = None, parameters: di
         except (InputError, UsageError):
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
-            if not existed:  # nothing of a refused run stays behind (the kernels' log folder)
-                shutil.rmtree(out_dir, ignore_errors=True)
+            if not existed or not logs_existed:  # nothing of a refused run stays behind (the kernels' log)
+                shutil.rmtree(out_dir if not existed else out_dir / "logs", ignore_errors=True)
             raise
         book = Workbook(out_dir / "tables.xlsx", tables_dir=out_dir / "tables", notebooks=list(jobs))
         try:
