@@ -115,20 +115,23 @@ def _shutdown_warm() -> None:
         pass
 
 
+def _run_quietly(kc, code: str, timeout: float) -> dict:
+    """Run code on a kernel outside any notebook (no history, output dropped); the execute reply."""
+    from jupyter_core.utils import run_sync
+
+    return run_sync(kc.execute_interactive)(code, silent=True, store_history=False, timeout=timeout, output_hook=lambda msg: None)
+
+
 def _reset(km) -> bool:
     """Clear a warm kernel for the next notebook; False when it does not answer (it is then replaced).
 
     Uses the client the previous notebook left connected, so nothing waits for a new connection.
     """
-    from jupyter_core.utils import run_sync
-
     kc = km._last_client
     if kc is None:
         return False
     try:
-        reply = run_sync(kc.execute_interactive)(RESET_CODE, silent=True, store_history=False, timeout=RESET_TIMEOUT,
-                                                 output_hook=lambda msg: None)
-        return reply["content"]["status"] == "ok"
+        return _run_quietly(kc, RESET_CODE, RESET_TIMEOUT)["content"]["status"] == "ok"
     except Exception:
         return False
 
@@ -175,8 +178,7 @@ def start_warm_kernel(log: Path) -> None:
         kc = km.client()
         kc.start_channels()
         run_sync(kc.wait_for_ready)(timeout=WARM_UP_TIMEOUT)
-        run_sync(kc.execute_interactive)(WARM_UP_CODE, silent=True, store_history=False, timeout=WARM_UP_TIMEOUT,
-                                         output_hook=lambda msg: None)
+        _run_quietly(kc, WARM_UP_CODE, WARM_UP_TIMEOUT)
     except Exception:
         _shutdown_warm()
 

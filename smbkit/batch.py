@@ -60,9 +60,8 @@ def _check(clients_dir: Path, out_dir: Path) -> list[Path]:
 def _invalid(name: str, out: Path, error: InputError) -> CompanyResult:
     out.mkdir(parents=True, exist_ok=True)
     (out / ERRORS_FILE).write_text(str(error) + "\n", encoding="utf-8")
-    first = str(error).splitlines()
     n = len(error.problems)
-    head = first[1].strip().removeprefix("- ") if len(first) > 1 else first[0]
+    head = str(error.problems[0]) if error.problems else str(error)
     return CompanyResult(name, "invalid", 0.0, f"{n} input problem{'s' if n != 1 else ''}, first: {head} (all in {out / ERRORS_FILE})", out)
 
 

@@ -43,33 +43,37 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("run", help="run the notebooks on a company folder and write the report")
     s.add_argument("--data", required=True, help="the company folder (never modified)")
     s.add_argument("--out", required=True, help="the output folder (created)")
-    s.add_argument("--notebooks", help="which notebooks, e.g. 01,03 (default: all)")
-    s.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
-                   help="set a notebook parameter, e.g. -p scenario=growth (repeatable)")
-    s.add_argument("--workers", type=int, help="notebooks run at once (default: all)")
-    s.add_argument("--cell-timeout", type=float, default=300.0, metavar="SECONDS",
-                   help="a cell running longer is taken as a hung kernel and its notebook is run again (default: 300)")
+    _notebook_options(s, "set a notebook parameter, e.g. -p scenario=growth (repeatable)", "notebooks run at once (default: all)")
     s.add_argument("--pdf", action="store_true", help="also print report.html to report.pdf with the system's Chromium")
     s = sub.add_parser("batch", help="run every company folder under a folder, in parallel, with a summary")
     s.add_argument("clients", help="a folder holding one sub-folder per company (never modified)")
     s.add_argument("--out", required=True, help="the output folder (one sub-folder per company, and batch_summary.csv)")
-    s.add_argument("--notebooks", help="which notebooks, e.g. 01,03 (default: all)")
-    s.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
-                   help="set a notebook parameter for every company (repeatable)")
-    s.add_argument("--workers", type=int, help="notebooks run at once on this machine (default: the number of CPUs)")
+    _notebook_options(s, "set a notebook parameter for every company (repeatable)",
+                      "notebooks run at once on this machine (default: the number of CPUs)")
     s.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://10.0.0.5:8786: run each company there")
-    s.add_argument("--cell-timeout", type=float, default=300.0, metavar="SECONDS",
-                   help="a cell running longer is taken as a hung kernel and its notebook is run again (default: 300)")
     s = sub.add_parser("app", help="open the notebooks as a no-code app in the browser (localhost, no code shown)")
-    s.add_argument("--data", help="the company folder to open (default: the sample bakery)")
-    s.add_argument("--port", type=int, default=8866, help="the port on 127.0.0.1 (default: 8866; 0 picks a free one)")
+    _server_options(s, 8866)
     s = sub.add_parser("lab", help="open the notebooks in JupyterLab with a company selected")
-    s.add_argument("--data", help="the company folder to open (default: the sample bakery)")
+    _server_options(s, 8888)
     s.add_argument("--dir", default="smbkit-notebooks",
                    help="folder for your working copies of the notebooks (default: ./smbkit-notebooks)")
-    s.add_argument("--port", type=int, default=8888, help="the port on 127.0.0.1 (default: 8888; 0 picks a free one)")
     s.add_argument("--no-browser", action="store_true", help="only print the address")
     return p
+
+
+def _notebook_options(s, parameter_help: str, workers_help: str) -> None:
+    """The options `smbkit run` and `smbkit batch` share."""
+    s.add_argument("--notebooks", help="which notebooks, e.g. 01,03 (default: all)")
+    s.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE", help=parameter_help)
+    s.add_argument("--workers", type=int, help=workers_help)
+    s.add_argument("--cell-timeout", type=float, default=300.0, metavar="SECONDS",
+                   help="a cell running longer is taken as a hung kernel and its notebook is run again (default: 300)")
+
+
+def _server_options(s, port: int) -> None:
+    """The options `smbkit app` and `smbkit lab` share."""
+    s.add_argument("--data", help="the company folder to open (default: the sample bakery)")
+    s.add_argument("--port", type=int, default=port, help=f"the port on 127.0.0.1 (default: {port}; 0 picks a free one)")
 
 
 def _parse_parameters(items: list[str]) -> dict:

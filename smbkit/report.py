@@ -22,10 +22,10 @@ import pandas as pd
 
 from ._runner import DEFAULT_CELL_TIMEOUT, execute, skip_slow_iri_checker, start_warm_kernel
 from .data import Company, InputError, load_company, remove_run_cache, write_run_cache
-from .show import TABLE_CSS, WIDGET_NOTE
+from .show import FORMULA_PREFIXES, TABLE_CSS, WIDGET_NOTE
 
 __all__ = ["skip_slow_iri_checker", "DEFAULT_CELL_TIMEOUT", "NOTEBOOKS", "NotebookResult", "RunResult", "UsageError", "notebooks_dir",
-           "prepare", "notebook_job", "finish", "run", "write_report", "write_workbook"]
+           "prepare", "notebook_job", "finish", "run", "write_report", "write_workbook", "find_chromium"]
 
 NOTEBOOKS = ("01_assess_workforce", "02_define_goals", "03_find_gaps", "04_plan_automation", "05_measure_belonging")
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
@@ -216,8 +216,10 @@ def run(data_dir, out_dir, *, notebooks: list[str] | None = None, parameters: di
         except (InputError, UsageError):
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
-            if not existed or not logs_existed:  # nothing of a refused run stays behind (the kernels' log)
-                shutil.rmtree(out_dir if not existed else out_dir / "logs", ignore_errors=True)
+            if not existed:  # nothing of a refused run stays behind, not even the kernels' log
+                shutil.rmtree(out_dir, ignore_errors=True)
+            elif not logs_existed:
+                shutil.rmtree(out_dir / "logs", ignore_errors=True)
             raise
         book = Workbook(out_dir / "tables.xlsx", tables_dir=out_dir / "tables", notebooks=list(jobs))
         try:
@@ -372,7 +374,7 @@ class Workbook:
         for path in tables:
             frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
             sheet = _sheet_name(path.stem, self.used)
-            _write_sheet(self.book.add_worksheet(sheet), frame, self.head, self.formats, self.quoted)
+            self._sheet(sheet, frame)
             self.index.append((sheet, path.name, len(frame)))
             self.written.add(path)
 
@@ -387,58 +389,61 @@ class Workbook:
         try:
             if self.tables_dir is not None:
                 self.add([p for p in sorted(self.tables_dir.glob("*.csv")) if p not in self.written])
-            _write_sheet(self.book.add_worksheet("contents"), pd.DataFrame(self.index, columns=["sheet", "file", "rows"]),
-                         self.head, self.formats, self.quoted)
+            self._sheet("contents", pd.DataFrame(self.index, columns=["sheet", "file", "rows"]))
         finally:
             self.book.close()
         return self.target
 
-
-def _write_sheet(ws, frame: pd.DataFrame, head, formats: dict, quoted) -> None:
-    """One table on one worksheet: the header, then every row; each column with its number format."""
-    kinds = []
-    for j, col in enumerate(frame.columns):
-        values = frame[col]
-        kind = None
-        if pd.api.types.is_integer_dtype(values) or (pd.api.types.is_float_dtype(values) and (values.dropna() == values.dropna().round()).all()):
-            kind = formats["#,##0"]
-        elif pd.api.types.is_float_dtype(values):
-            kind = formats["#,##0.0" if str(col).endswith("_pct") else "#,##0.00"]
-        kinds.append(kind)
-        width = max([len(_header(col)), *values.dropna().astype("str").str.len()])
-        ws.set_column(j, j, min(60, max(10, width + 2)))
-        ws.write_string(0, j, _header(col), head)
-    ws.freeze_panes(1, 0)
-    columns = [frame[c].to_numpy(dtype=object) for c in frame.columns]
-    for i in range(len(frame)):
-        r = i + 1
-        for j, column in enumerate(columns):
-            v = column[i]
-            if v is None or (isinstance(v, float) and v != v):
-                continue  # an empty cell (a hidden figure stays empty)
-            if kinds[j] is not None:
-                ws.write_number(r, j, float(v), kinds[j])
-            elif isinstance(v, str):
-                if v[:1] == "'" and v[1:2] in ("=", "+", "-", "@"):
-                    ws.write_string(r, j, v[1:], quoted)
+    def _sheet(self, name: str, frame: pd.DataFrame) -> None:
+        """One table on one worksheet: the header, then every row; each column with its number format."""
+        ws = self.book.add_worksheet(name)
+        kinds = []
+        for j, col in enumerate(frame.columns):
+            values = frame[col]
+            kind = None
+            if pd.api.types.is_integer_dtype(values) or (pd.api.types.is_float_dtype(values) and (values.dropna() == values.dropna().round()).all()):
+                kind = self.formats["#,##0"]
+            elif pd.api.types.is_float_dtype(values):
+                kind = self.formats["#,##0.0" if str(col).endswith("_pct") else "#,##0.00"]
+            kinds.append(kind)
+            width = max([len(_header(col)), *values.dropna().astype("str").str.len()])
+            ws.set_column(j, j, min(60, max(10, width + 2)))
+            ws.write_string(0, j, _header(col), self.head)
+        ws.freeze_panes(1, 0)
+        columns = [frame[c].to_numpy(dtype=object) for c in frame.columns]
+        for i in range(len(frame)):
+            r = i + 1
+            for j, column in enumerate(columns):
+                v = column[i]
+                if v is None or (isinstance(v, float) and v != v):
+                    continue  # an empty cell (a hidden figure stays empty)
+                if kinds[j] is not None:
+                    ws.write_number(r, j, float(v), kinds[j])
+                elif isinstance(v, str):
+                    if v[:1] == "'" and v[1:].startswith(FORMULA_PREFIXES):  # neutralised by Page.table: stored as typed
+                        ws.write_string(r, j, v[1:], self.quoted)
+                    else:
+                        ws.write_string(r, j, v)
+                elif isinstance(v, (bool, np.bool_)):
+                    ws.write_boolean(r, j, bool(v))
                 else:
-                    ws.write_string(r, j, v)
-            elif isinstance(v, (bool, np.bool_)):
-                ws.write_boolean(r, j, bool(v))
-            else:
-                ws.write_number(r, j, float(v))
+                    ws.write_number(r, j, float(v))
 
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
+def find_chromium() -> str | None:
+    """Path of the system's Chromium or Chrome (the PDF printer and the browser tests' browser), if any."""
+    return next((found for found in map(shutil.which, CHROMIUM_NAMES) if found), None)
+
+
 def print_pdf(report: Path, target: Path, *, timeout: float = 120) -> Path:
     """Print ``report`` to PDF with the system's Chromium (headless); FileNotFoundError with advice when there is none."""
-    import shutil
     import subprocess
     import tempfile
 
-    browser = next((shutil.which(n) for n in CHROMIUM_NAMES if shutil.which(n)), None)
+    browser = find_chromium()
     if browser is None:
         raise FileNotFoundError("no Chromium or Chrome found to print the PDF (on Debian or Ubuntu: apt-get install chromium); "
                                 f"report.html is written and any browser can print it: {report}")
@@ -575,6 +580,12 @@ def decision_brief(tables_dir: Path) -> pd.DataFrame:
     return picked[cols].reset_index(drop=True)
 
 
+def _stamp(company: Company) -> str:
+    """The company name and analysis date that head every section (and every printed page)."""
+    s = company.settings
+    return f"<p class='stamp'>{html.escape(s.name)} · analysis date {s.as_of.date()}</p>"
+
+
 def _brief_section(brief: pd.DataFrame, company: Company, titles: dict) -> str:
     s = company.settings
     if brief.empty:
@@ -587,7 +598,7 @@ def _brief_section(brief: pd.DataFrame, company: Company, titles: dict) -> str:
         rows.append(f"<tr><td class='n'>{k}</td><td><strong>{html.escape(r.action)}</strong>"
                     f"<br><span class='why'>{html.escape(r.why)}</span></td><td>{cell(r.cost)}</td><td>{cell(r.effect)}</td>"
                     f"<td>{cell(r.risk)}</td><td><a href='#{r.notebook}'>{html.escape(titles.get(r.notebook, r.notebook))}</a></td></tr>")
-    return (f"<section class='notebook brief' id='brief'><p class='stamp'>{html.escape(s.name)} · analysis date {s.as_of.date()}</p>"
+    return (f"<section class='notebook brief' id='brief'>{_stamp(company)}"
             f"<h1>Decision brief</h1><p>The {len(brief)} actions that matter most for {html.escape(s.name)}, {urgent} of them urgent, "
             "gathered from the notebooks' \"What to decide\" lists: the first urgent action of each part of the business, then the "
             "other urgent ones, then the important ones. Every action links to the analysis behind it. The numbers inform; "
@@ -624,8 +635,7 @@ def write_report(notebooks: list[Path], target: Path, company: Company, *, rende
     for path in notebooks:
         title, body = (rendered or {}).get(path) or _section(path)
         titles[path.stem] = title
-        stamp = f"<p class='stamp'>{html.escape(company.settings.name)} · analysis date {company.settings.as_of.date()}</p>"
-        sections.append(body.replace(f"id='{path.stem}'>", f"id='{path.stem}'>{stamp}", 1))
+        sections.append(body.replace(f"id='{path.stem}'>", f"id='{path.stem}'>{_stamp(company)}", 1))
         links.append(f"<a href='#{path.stem}'>{html.escape(title)}</a>")
     if brief is not None:
         section = _brief_section(brief, company, titles)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ import pytest
 from conftest import SAMPLE
 
 from smbkit.app import free_port
-from smbkit.report import CHROMIUM_NAMES, NOTEBOOKS
+from smbkit.report import NOTEBOOKS, find_chromium
 
 ARTIFACTS = Path(os.environ.get("SMBKIT_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -35,7 +34,7 @@ def _local(url: str) -> bool:
 
 
 def _chromium() -> str:
-    found = next((shutil.which(n) for n in CHROMIUM_NAMES if shutil.which(n)), None)
+    found = find_chromium()
     assert found, "the browser tests need Chromium: apt-get install chromium (.ci/run does)"
     return found
 
