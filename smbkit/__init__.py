@@ -1,9 +1,13 @@
 """smbkit: a decision workbook for small and medium businesses.
 
-The notebooks call these names; every one is documented in its module.
+The notebooks reach everything one way: the entry points below by name (``smbkit.load_company``,
+``smbkit.Page``), and every analysis through its module (``smbkit.workforce.headcount``,
+``smbkit.demand.role_demand``, ``smbkit.plotting.headcount_chart``). Modules load on first use, so
+``import smbkit`` stays quick for the command line.
 """
 
-from . import automation, belonging, gaps, learning, listening, privacy, redesign, retention, widgets
+import importlib
+
 from .data import (
     Company,
     InputError,
@@ -15,116 +19,44 @@ from .data import (
     sample_dir,
     write_templates,
 )
-from .goals import (
-    backtest_table,
-    demand,
-    demand_band,
-    demand_pivot,
-    demand_takeaway,
-    expected_demand,
-    forecast_drivers,
-    forecast_table,
-    forecast_takeaway,
-    goals_decisions,
-    likely_scenario,
-    objective_scores,
-    okr_takeaway,
-    okr_tree,
-    smart_checks,
-    smart_summary,
-    smart_takeaway,
-)
+from .errors import NoConvergenceWarning, SmallSampleWarning, SmbkitWarning, UsageError, WeakFitWarning
 from .show import Page
-from .workforce import (
-    absence_rate,
-    absence_takeaway,
-    company_summary,
-    coverage_takeaway,
-    current_employees,
-    data_quality,
-    data_quality_takeaway,
-    decisions_takeaway,
-    headcount,
-    headcount_takeaway,
-    org_summary,
-    representation,
-    representation_takeaway,
-    single_points_of_failure,
-    skill_coverage,
-    skills_matrix,
-    skills_matrix_takeaway,
-    span_of_control,
-    span_takeaway,
-    tenure,
-    tenure_bands,
-    tenure_takeaway,
-    turnover,
-    turnover_takeaway,
-    workforce_decisions,
-)
 
 __version__ = "0.1.0"
+
+# The package's modules by domain concept (see docs/architecture.md).
+MODULES = (
+    "people", "costs", "demand", "decisions", "text", "privacy", "survey",  # shared rules
+    "workforce", "goals", "gaps", "learning", "automation", "redesign", "belonging", "retention", "listening",  # notebooks 01-05
+    "plotting", "widgets", "show", "notebooks", "importers", "synthetic",  # showing, the shipped notebooks, inputs
+    "run", "batch", "report", "workbook", "runcache", "app", "cli",  # the run pipeline and the commands
+)
 
 __all__ = [
     "Company",
     "InputError",
+    "NoConvergenceWarning",
     "Page",
     "Problem",
     "Settings",
-    "absence_rate",
-    "absence_takeaway",
-    "backtest_table",
-    "automation",
-    "belonging",
-    "gaps",
-    "learning",
-    "listening",
-    "company_summary",
-    "coverage_takeaway",
-    "current_employees",
-    "data_dictionary",
-    "data_quality",
-    "data_quality_takeaway",
-    "decisions_takeaway",
-    "demand",
-    "demand_band",
-    "demand_pivot",
-    "demand_takeaway",
-    "expected_demand",
-    "forecast_drivers",
-    "forecast_table",
-    "forecast_takeaway",
-    "goals_decisions",
-    "headcount",
-    "headcount_takeaway",
-    "likely_scenario",
-    "load_company",
-    "objective_scores",
-    "okr_takeaway",
-    "okr_tree",
-    "org_summary",
-    "privacy",
-    "redesign",
-    "retention",
-    "widgets",
-    "representation",
-    "representation_takeaway",
-    "sample_dir",
+    "SmallSampleWarning",
+    "SmbkitWarning",
+    "UsageError",
+    "WeakFitWarning",
     "company_dir",
-    "single_points_of_failure",
-    "skill_coverage",
-    "skills_matrix",
-    "skills_matrix_takeaway",
-    "smart_checks",
-    "smart_summary",
-    "smart_takeaway",
-    "span_of_control",
-    "span_takeaway",
-    "tenure",
-    "tenure_bands",
-    "tenure_takeaway",
-    "turnover",
-    "turnover_takeaway",
-    "workforce_decisions",
+    "data_dictionary",
+    "load_company",
+    "sample_dir",
     "write_templates",
+    *MODULES,
 ]
+
+
+def __getattr__(name):
+    if name in MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'smbkit' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(MODULES))

@@ -20,7 +20,8 @@ import pandas as pd
 
 from ._schema import FILES, SETTINGS, Column, FileSpec
 
-__all__ = ["InputError", "Problem", "MAX_MESSAGES_PER_COLUMN"]
+__all__ = ["InputError", "Problem", "Collector", "RawTable", "MAX_MESSAGES_PER_COLUMN", "PROBABILITY_TOLERANCE", "locate_files", "read_raw",
+           "read_settings", "type_table", "csv_records"]
 
 # One systematic mistake (a column of dates in the wrong format) should not bury the others:
 # after this many messages for one file, column and kind of problem, the rest are counted.
@@ -64,7 +65,7 @@ class InputError(ValueError):
         super().__init__("\n".join([head] + [f"  - {p}" for p in self.problems]))
 
 
-class _Collector:
+class Collector:
     """Gathers problems and folds long runs of the same problem into a count."""
 
     def __init__(self):
@@ -121,22 +122,34 @@ class RawTable:
     rows: list[list[str]]
 
 
-def _read_csv(path: Path, out: _Collector) -> RawTable | None:
+def csv_records(data: bytes) -> list[list[str]]:
+    r"""The records of a CSV file's bytes: UTF-8 with or without a byte-order mark, any line ending.
+
+    Raises UnicodeDecodeError for bytes that are not UTF-8 (callers say where, in their words).
+
+    Examples
+    --------
+    >>> csv_records(b"\xef\xbb\xbfa,b\r\n1,\"x, y\"\r\n")
+    [['a', 'b'], ['1', 'x, y']]
+    """
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def _read_csv(path: Path, out: Collector) -> RawTable | None:
     label = path.name
     data = path.read_bytes()
     try:
-        text = data.decode("utf-8-sig")
+        records = csv_records(data)
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         out.add(label, line, None, f"bytes that are not UTF-8 text ({data[e.start:e.start + 1]!r} at byte {e.start})",
                 "UTF-8 text; in Excel use 'Save as: CSV UTF-8', in LibreOffice choose the UTF-8 character set",
                 kind="encoding")
         return None
-    records = list(csv.reader(io.StringIO(text, newline="")))
     return _raw_from_records(label, records, out)
 
 
-def _read_sheet(path: Path, sheet: str | None, label: str, out: _Collector) -> RawTable | None:
+def _read_sheet(path: Path, sheet: str | None, label: str, out: Collector) -> RawTable | None:
     from openpyxl import load_workbook
 
     try:
@@ -155,7 +168,7 @@ def _read_sheet(path: Path, sheet: str | None, label: str, out: _Collector) -> R
     return _raw_from_records(label, records, out)
 
 
-def _raw_from_records(label: str, records: list[list[str]], out: _Collector) -> RawTable | None:
+def _raw_from_records(label: str, records: list[list[str]], out: Collector) -> RawTable | None:
     # drop trailing fully empty records (spreadsheets often export them)
     while records and not any(c.strip() for c in records[-1]):
         records.pop()
@@ -196,7 +209,7 @@ def _raw_from_records(label: str, records: list[list[str]], out: _Collector) -> 
     return RawTable(label, header, rows)
 
 
-def locate_files(folder: Path, out: _Collector) -> dict[str, tuple]:
+def locate_files(folder: Path, out: Collector) -> dict[str, tuple]:
     """Find where each contract file lives: ``{name: ("csv"|"xlsx"|"book", path, sheet)}``."""
     found: dict[str, tuple] = {}
     book = folder / "company.xlsx"
@@ -233,7 +246,7 @@ def _label(place) -> str:
     return f"company.xlsx, sheet {sheet}" if kind == "book" else path.name
 
 
-def read_raw(place, out: _Collector) -> RawTable | None:
+def read_raw(place, out: Collector) -> RawTable | None:
     kind, path, sheet = place
     if kind == "csv":
         return _read_csv(path, out)
@@ -245,7 +258,7 @@ def read_raw(place, out: _Collector) -> RawTable | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def read_settings(folder: Path, out: _Collector) -> dict:
+def read_settings(folder: Path, out: Collector) -> dict:
     import yaml
 
     path = folder / "company.yaml"
@@ -286,7 +299,7 @@ def read_settings(folder: Path, out: _Collector) -> dict:
                 continue
             value = s.default
             if s.key == "as_of":
-                value = pd.Timestamp.today().normalize()
+                value = pd.Timestamp.today().normalize()  # the contract's default, "today"
             settings[s.key] = value
             continue
         parsed, problem = _parse_setting(s, value)
@@ -428,7 +441,7 @@ def _typed_series(col: Column, values: list) -> pd.Series:
     return pd.Series(values, dtype="str")
 
 
-def type_table(spec: FileSpec, raw: RawTable, out: _Collector, *, extra_columns: dict[str, Column] | None = None
+def type_table(spec: FileSpec, raw: RawTable, out: Collector, *, extra_columns: dict[str, Column] | None = None
                ) -> pd.DataFrame | None:
     """Check every cell of one file and return it typed; ``None`` when columns are missing."""
     header = raw.header
@@ -481,7 +494,7 @@ def type_table(spec: FileSpec, raw: RawTable, out: _Collector, *, extra_columns:
     return frame
 
 
-def _check_unique(spec: FileSpec, raw: RawTable, frame: pd.DataFrame, out: _Collector):
+def _check_unique(spec: FileSpec, raw: RawTable, frame: pd.DataFrame, out: Collector):
     keys = [spec.key] if spec.key else []
     keys += [(c.name,) for c in spec.columns if c.unique and (c.name,) not in keys]
     for key in keys:

@@ -12,9 +12,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .costs import NPV_YEARS, npv, payback_months, role_costs
 from .data import Company
-from .gaps import _role_cost
-from .workforce import current_employees
+from .people import current_employees
 
 __all__ = [
     "POTENTIAL_WEIGHTS",
@@ -23,16 +23,12 @@ __all__ = [
     "GUARD_RATING",
     "MAX_GUARDED_SHARE",
     "REVIEW_SHARE",
-    "NPV_YEARS",
     "task_scores",
     "tool_catalogue",
     "catalogue_suggestions",
     "option_inputs",
     "evaluate_options",
     "automation_options",
-    "npv",
-    "cost_over",
-    "payback_months",
     "guardrail_flags",
     "sensitivity",
     "scores_takeaway",
@@ -55,7 +51,6 @@ QUADRANTS = ("automate", "augment", "keep human", "review")
 GUARD_RATING = 4
 MAX_GUARDED_SHARE = 0.8
 REVIEW_SHARE = 0.2  # review hours at least this share of the hours the tool takes over
-NPV_YEARS = 3
 _CATALOGUE = Path(__file__).with_name("tool_catalogue.csv")
 
 
@@ -128,38 +123,6 @@ def catalogue_suggestions(company: Company, scores: pd.DataFrame, catalogue: pd.
     return pd.DataFrame(rows, columns=["task_id", "role", "task", "quadrant", "tool_categories", "example_tools"])
 
 
-def npv(one_time, net_year, months_to_implement, months, rate):
-    """Net present value of an automation option over ``months``.
-
-    Cash flows: -one_time now; from the month after go-live (month t > months_to_implement) to
-    ``months``, net_year / 12 a month, discounted monthly at (1 + rate) ^ (t / 12) (the annual
-    rate compounded monthly). Works on scalars or numpy arrays.
-
-    Examples
-    --------
-    >>> round(float(npv(1200, 1200, 0, 12, 0.0)), 6)
-    0.0
-    """
-    t = np.arange(1, int(months) + 1)
-    m = np.asarray(months_to_implement, dtype=float)[..., None]
-    factors = ((t > m) / (1 + rate) ** (t / 12)).sum(axis=-1)
-    return -np.asarray(one_time, dtype=float) + np.asarray(net_year, dtype=float) / 12 * factors
-
-
-def payback_months(one_time, net_year, months_to_implement):
-    """Months from the decision until the savings have repaid the set-up cost (undiscounted).
-
-    payback = months_to_implement + one_time / (net_year / 12); missing (never) when net_year <= 0.
-
-    Examples
-    --------
-    >>> float(payback_months(1200, 2400, 2))
-    8.0
-    """
-    net = np.asarray(net_year, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.asarray(months_to_implement, dtype=float) + np.asarray(one_time, dtype=float) / (net / 12)
-    return np.where(net > 0, out, np.nan)
 
 
 def option_inputs(company: Company) -> pd.DataFrame:
@@ -176,9 +139,8 @@ def option_inputs(company: Company) -> pd.DataFrame:
     scores = task_scores(company)
     opt = company.automation_options.merge(scores, on="task_id", how="left")
     fte = current_employees(company).groupby("role")["fte"].sum()
-    hourly, fallback = _role_cost(company, hourly=True)
     opt["fte"] = opt["role"].map(fte).fillna(0.0).astype(float)
-    opt["hourly_cost"] = opt["role"].map(hourly).fillna(fallback).astype(float)
+    opt["hourly_cost"] = role_costs(company, hourly=True).map(opt["role"])
     opt["example_tool"] = opt["example_tool"].fillna("")
     return opt.reset_index(drop=True)
 
@@ -192,7 +154,7 @@ def evaluate_options(inputs: pd.DataFrame, company: Company, *, share_factor: fl
     task); automated hours/week = task hours per FTE x FTE in the role x share; review hours/week =
     oversight_hours_per_week, and on a guarded task at least `REVIEW_SHARE` x automated hours;
     hours_saved_year = automated x W; value_year = hours_saved_year x h; net_year = value_year -
-    review hours x W x h - annual_cost; payback and NPV by `payback_months` and `npv` over the
+    review hours x W x h - annual_cost; payback and NPV by `smbkit.costs.payback_months` and `smbkit.costs.npv` over the
     horizon and `NPV_YEARS` years at discount_rate. ``cost_factor`` scales both costs (sensitivity).
 
     The plan takes an option when its task is not "keep human", its NPV over `NPV_YEARS` years is
@@ -251,10 +213,6 @@ def evaluate_options(inputs: pd.DataFrame, company: Company, *, share_factor: fl
     return out
 
 
-def cost_over(options: pd.DataFrame, months: float) -> pd.Series:
-    """What each option costs over ``months`` from the decision: set-up, plus the yearly cost for the
-    months it is in use (from go-live, after months_to_implement)."""
-    return options["one_time_cost"] + options["annual_cost"] * (months - options["months_to_implement"]).clip(lower=0) / 12
 
 
 def automation_options(company: Company, **kwargs) -> pd.DataFrame:

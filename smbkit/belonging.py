@@ -1,33 +1,40 @@
 """Notebook 05 — do people feel they belong, and where is it at risk?
 
-Survey metrics (response rate, eNPS, favourable share, a Belonging Index, reliability), privacy-
-safe breakdowns by team and demographics, key drivers, trends and a forecast, and the HR signals
-and business outcomes beside them. Every grouped figure passes through `privacy`.
+Per wave: response rate, the headline measures and the HR signals beside them; every question;
+how far each dimension's questions hang together (reliability); which questions go with eNPS
+(key drivers); what changed since the last wave and which teams need attention; a forecast;
+business outcomes and benchmarks; comments. The scoring and the privacy-safe results by group
+are in `smbkit.survey`.
 """
 
 from __future__ import annotations
 
-import warnings
+from dataclasses import asdict
 
 import numpy as np
 import pandas as pd
 
 from . import privacy
 from .data import Company
-from .workforce import absence_rate, current_employees, decisions_table, turnover
+from .decisions import DECISION_COLUMNS, decisions_table
+from .errors import NoConvergenceWarning, fit_and_check, warn
+from .people import current_employees
+from .survey import (
+    DETRACTOR_MAX,
+    FAVORABLE_TOP_POINTS,
+    PROMOTER_MIN,
+    cronbach_alpha,
+    scored_responses,
+    survey_items,
+    survey_results,
+)
+from .workforce import absence_rate, turnover
 
 __all__ = [
-    "FAVORABLE_TOP_POINTS",
     "ALPHA_FLAG",
     "MIN_DRIVER_RESPONSES",
-    "scored_responses",
-    "demographic_column",
-    "survey_results",
     "wave_summary",
-    "results_table",
     "item_results",
-    "enps",
-    "cronbach_alpha",
     "reliability",
     "hr_signals",
     "key_drivers",
@@ -40,198 +47,18 @@ __all__ = [
     "comments_takeaway",
     "belonging_decisions",
     "wave_takeaway",
-    "heatmap_takeaway",
     "reliability_takeaway",
-    "drivers_takeaway",
+    "key_drivers_takeaway",
     "trends_takeaway",
     "outcomes_takeaway",
 ]
 
-# Favourable = the top two points of the scale ("top-two-box"), as engagement survey products report it.
-FAVORABLE_TOP_POINTS = 2
 # Cronbach's alpha below 0.7 is weak internal consistency (Nunnally, Psychometric Theory, 1978).
 ALPHA_FLAG = 0.7
 # Driver analysis needs about 25 responses before correlations mean much (survey products' rule).
 MIN_DRIVER_RESPONSES = 25
-# eNPS: promoters answer 9-10, detractors 0-6 (Reichheld, "The One Number You Need to Grow", 2003).
-PROMOTER_MIN, DETRACTOR_MAX = 9, 6
 # Shewhart p-chart limits: 3 standard errors.
 CONTROL_SIGMAS = 3.0
-
-
-def _items(company: Company) -> pd.DataFrame:
-    if company.survey_items is None or company.survey_responses is None:
-        raise ValueError("this analysis needs survey_items.csv and survey_responses.csv, which this company folder does not have")
-    items = company.survey_items.copy()
-    items["scale_max"] = items["scale_max"].fillna(5).astype(int)
-    return items
-
-
-def scored_responses(company: Company, *, top_points: int = FAVORABLE_TOP_POINTS) -> pd.DataFrame:
-    """Survey rows ready for analysis: consent=false rows dropped, reverse-coded items turned round.
-
-    Each item answer x on a 1..m scale becomes, for a reverse-coded item, m + 1 - x. Added columns:
-    ``fav__<item>`` (True when the answer is in the top ``top_points`` points, missing when blank),
-    ``dim__<dimension>`` (the respondent's mean of that dimension's answers on 0-100:
-    (x - 1) / (m - 1) x 100), ``belonging_index`` (mean of the respondent's dimension scores, each
-    dimension weighted equally) and ``wave`` as a date. Respondent ids and employee ids are dropped:
-    analyses never need them.
-    """
-    items = _items(company)
-    r = company.survey_responses
-    r = r[r["consent"].ne(False).fillna(True)].drop(columns=["respondent_id", "employee_id"]).reset_index(drop=True)
-    out = r.copy()
-    norm = {}
-    for it in items.itertuples():
-        x = r[it.item_id].astype("float64")
-        if it.reverse_coded:
-            x = it.scale_max + 1 - x
-        out[it.item_id] = x
-        out[f"fav__{it.item_id}"] = (x >= it.scale_max - top_points + 1).where(x.notna())
-        norm[it.item_id] = (x - 1) / (it.scale_max - 1) * 100
-    for dim, grp in items.groupby("dimension", sort=False):
-        out[f"dim__{dim}"] = pd.DataFrame({i: norm[i] for i in grp["item_id"]}).mean(axis=1)
-    dims = [c for c in out.columns if c.startswith("dim__")]
-    out["belonging_index"] = out[dims].mean(axis=1)
-    return out
-
-
-def demographic_column(company: Company, name: str = "") -> str | None:
-    """The demo_* column of survey_responses.csv to break results down by: ``name`` if given
-    (refused when the survey has no such column), else the first one, else ``None``."""
-    r = company.survey_responses
-    columns = [] if r is None else [c for c in r.columns if c.startswith("demo_")]
-    if name:
-        if name not in columns:
-            raise ValueError(f"demographic must be one of the survey's demo_* columns {columns}; got: {name!r}")
-        return name
-    return columns[0] if columns else None
-
-
-def enps(scores) -> float:
-    """Employee Net Promoter Score: % promoters (9-10) - % detractors (0-6) of the answers given.
-
-    Examples
-    --------
-    >>> enps([10, 9, 8, 7, 6, 0, None])
-    0.0
-    """
-    s = pd.Series(scores, dtype="float64").dropna()
-    if s.empty:
-        return float("nan")
-    return float(((s >= PROMOTER_MIN).mean() - (s <= DETRACTOR_MAX).mean()) * 100)
-
-
-def _row_parts(r: pd.DataFrame, items: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """Per-respondent pieces that add up to every measure of any group (so groups are a groupby-sum)."""
-    parts = {"bi_n": r["belonging_index"].notna().astype(float), "bi_sum": r["belonging_index"].fillna(0.0)}
-    fav_all, ans_all = 0.0, 0.0
-    dims = list(dict.fromkeys(items["dimension"]))
-    for dim in dims:
-        ids = list(items.loc[items["dimension"] == dim, "item_id"])
-        fav = r[[f"fav__{i}" for i in ids]].astype("float64")
-        parts[f"{dim}_n"] = r[f"dim__{dim}"].notna().astype(float)
-        parts[f"{dim}_sum"] = r[f"dim__{dim}"].fillna(0.0)
-        parts[f"{dim}_fav"] = fav.sum(axis=1)
-        parts[f"{dim}_ans"] = fav.notna().sum(axis=1).astype(float)
-        fav_all = fav_all + parts[f"{dim}_fav"]
-        ans_all = ans_all + parts[f"{dim}_ans"]
-    parts["bi_fav"], parts["bi_ans"] = fav_all, ans_all
-    e = r["enps"].astype("float64")
-    parts["enps_n"] = e.notna().astype(float)
-    parts["enps_pro"] = (e >= PROMOTER_MIN).astype(float)
-    parts["enps_det"] = (e <= DETRACTOR_MAX).astype(float)
-    return pd.DataFrame(parts), dims
-
-
-def _measures_from_sums(sums: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
-    """Long table of measures from the group sums of `_row_parts` (one row per group and measure)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frames = [pd.DataFrame({"measure": "belonging_index", "n": sums["bi_n"], "score": sums["bi_sum"] / sums["bi_n"],
-                                "favourable_pct": sums["bi_fav"] / sums["bi_ans"] * 100})]
-        for dim in dims:
-            frames.append(pd.DataFrame({"measure": dim, "n": sums[f"{dim}_n"], "score": sums[f"{dim}_sum"] / sums[f"{dim}_n"],
-                                        "favourable_pct": sums[f"{dim}_fav"] / sums[f"{dim}_ans"] * 100}))
-        frames.append(pd.DataFrame({"measure": "enps", "n": sums["enps_n"],
-                                    "score": (sums["enps_pro"] - sums["enps_det"]) / sums["enps_n"] * 100,
-                                    "favourable_pct": sums["enps_pro"] / sums["enps_n"] * 100}))
-    out = pd.concat(frames)
-    out["n"] = out["n"].astype(int)
-    return out
-
-
-def survey_results(company: Company, *, by: str | list[str] | None = None, top_points: int = FAVORABLE_TOP_POINTS) -> pd.DataFrame:
-    """Belonging measures per wave (and per group), with small groups hidden.
-
-    Measures: ``belonging_index`` (0-100; its favourable_pct pools every item), one row per
-    dimension (mean score 0-100 and favourable %) and ``enps`` (-100..100; favourable_pct is the
-    share of promoters). ``n`` counts the respondents who answered that measure.
-
-    Privacy: each measure of each wave is one breakdown; groups under min_group_size are hidden and
-    complemented (`privacy.suppress`). With two ``by`` columns (e.g. team and a demo_* column) the
-    crossed table is protected against both one-way tables (`privacy.suppress_crossed`).
-
-    Returns
-    -------
-    DataFrame
-        Columns: ``wave``, the ``by`` columns (absent for the company as a whole), ``measure``,
-        ``n``, ``score``, ``favourable_pct``, ``hidden``.
-    """
-    keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
-    if len(keys) > 2:
-        raise ValueError(f"by takes at most two columns; got: {keys!r}")
-    r = scored_responses(company, top_points=top_points)
-    for k in keys:
-        if k not in r.columns:
-            raise ValueError(f"survey_responses.csv has no column {k!r}; group by team or one of its demo_* columns")
-    items = _items(company)
-    parts, dims = _row_parts(r, items)
-    labels = r[["wave", *keys]].copy()
-    for k in keys:
-        labels[k] = labels[k].astype("object").where(labels[k].notna(), "not recorded")
-    sums = parts.groupby([labels[c] for c in labels.columns], sort=True).sum()
-    long = _measures_from_sums(sums, dims).reset_index()
-    order = {m: i for i, m in enumerate(["belonging_index", *dims, "enps"])}
-    out = long.sort_values([*["wave", *keys]], kind="stable")
-    out = out.assign(_o=out["measure"].map(order)).sort_values(["wave", *keys, "_o"], kind="stable").drop(columns="_o")
-    out = out[["wave", *keys, "measure", "n", "score", "favourable_pct"]].reset_index(drop=True)
-    for k in keys:
-        out[k] = out[k].astype("str")
-    k_min = company.settings.min_group_size
-    if len(keys) < 2:
-        return privacy.suppress(out, count="n", by=keys, within=["wave", "measure"], min_size=k_min)
-    margins = [survey_results(company, by=k, top_points=top_points) for k in keys]
-
-    def hidden_of(margin, col):
-        table = margin[margin["hidden"]]
-        sets = table.groupby(["wave", "measure"])[col].agg(set).to_dict()
-        return lambda key: sets.get(key, set())
-
-    return privacy.suppress_crossed(out, count="n", rows=keys[0], cols=keys[1], within=["wave", "measure"], min_size=k_min,
-                                    hidden_rows=hidden_of(margins[0], keys[0]), hidden_cols=hidden_of(margins[1], keys[1]))
-
-
-def results_table(results: pd.DataFrame, by: str | list[str], *, wave=None) -> pd.DataFrame:
-    """`survey_results` of one wave (default: the latest) as one row per group and one column per measure.
-
-    Returns
-    -------
-    DataFrame
-        Columns: the ``by`` column(s), ``n`` (respondents with a Belonging Index), ``belonging_index``,
-        the dimensions, ``enps`` and ``hidden`` (true when any of the row's figures is hidden; hidden
-        figures are blank).
-    """
-    keys = [by] if isinstance(by, str) else list(by)
-    wave = results["wave"].max() if wave is None else pd.Timestamp(wave)
-    r = results[results["wave"] == wave]
-    measures = list(dict.fromkeys(r["measure"]))
-    wide = r.pivot_table(index=keys, columns="measure", values="score", aggfunc="first", dropna=False, sort=False)
-    wide = wide.reindex(columns=measures)
-    n = r[r["measure"] == "belonging_index"].set_index(keys)["n"]
-    hidden = r.groupby(keys, sort=False)["hidden"].any()
-    out = wide.assign(n=n, hidden=hidden).reset_index()
-    out.columns.name = None
-    return out[[*keys, "n", *measures, "hidden"]]
 
 
 def wave_summary(company: Company) -> pd.DataFrame:
@@ -257,14 +84,12 @@ def wave_summary(company: Company) -> pd.DataFrame:
                "response_rate_pct": len(grp) / head * 100 if head else np.nan,
                "belonging_index": wide.loc[wave].get("belonging_index"), "enps": wide.loc[wave].get("enps"),
                "favourable_pct": fav.get(wave)}
-        for dim in _items(company)["dimension"].unique():
+        for dim in survey_items(company)["dimension"].unique():
             row[dim] = wide.loc[wave].get(dim)
-        row["hidden"] = len(grp) < k
         rows.append(row)
     out = pd.DataFrame(rows)
-    values = [c for c in out.columns if c not in ("wave", "headcount", "hidden")]
-    out.loc[out["hidden"], values] = np.nan
-    return out
+    values = [c for c in out.columns if c not in ("wave", "headcount")]
+    return privacy.hide_small(out, count="responses", columns=values, min_size=k)
 
 
 def item_results(company: Company, *, wave=None, top_points: int = FAVORABLE_TOP_POINTS) -> pd.DataFrame:
@@ -280,48 +105,14 @@ def item_results(company: Company, *, wave=None, top_points: int = FAVORABLE_TOP
     r = scored_responses(company, top_points=top_points)
     wave = r["wave"].max() if wave is None else pd.Timestamp(wave)
     r = r[r["wave"] == wave]
-    items = _items(company)
+    items = survey_items(company)
     rows = []
     for it in items.itertuples():
         x = r[it.item_id].dropna()
         rows.append({"item_id": it.item_id, "text": it.text, "dimension": it.dimension, "reverse_coded": bool(it.reverse_coded),
                      "n": len(x), "mean": x.mean(), "favourable_pct": r[f"fav__{it.item_id}"].dropna().astype(float).mean() * 100})
-    out = pd.DataFrame(rows)
-    hidden = out["n"] < company.settings.min_group_size
-    out.loc[hidden, ["n", "mean", "favourable_pct"]] = np.nan
-    out["hidden"] = hidden
-    return out
-
-
-def cronbach_alpha(answers: pd.DataFrame, *, confidence: float = 0.95) -> dict:
-    """Cronbach's alpha of a set of items, with Feldt's confidence interval.
-
-    alpha = k / (k - 1) x (1 - sum of item variances / variance of the total), on complete rows
-    (Cronbach, 1951). The interval follows Feldt, Woodruff & Salih (1987):
-    1 - (1 - alpha) x F(1 - g/2; n - 1, (n - 1)(k - 1)) to 1 - (1 - alpha) x F(g/2; ...), g = 1 - confidence.
-
-    Returns
-    -------
-    dict
-        ``items``, ``n`` (complete rows), ``alpha``, ``ci_low``, ``ci_high``; NaN where there are
-        fewer than 2 items or 3 rows.
-    """
-    from scipy.stats import f
-
-    data = answers.dropna().astype("float64")
-    n, k = data.shape
-    out = {"items": k, "n": n, "alpha": np.nan, "ci_low": np.nan, "ci_high": np.nan}
-    if k < 2 or n < 3:
-        return out
-    total_var = data.sum(axis=1).var(ddof=1)
-    if total_var == 0:
-        return out
-    alpha = k / (k - 1) * (1 - data.var(ddof=1).sum() / total_var)
-    g = 1 - confidence
-    df1, df2 = n - 1, (n - 1) * (k - 1)
-    out.update(alpha=float(alpha), ci_low=float(1 - (1 - alpha) * f.ppf(1 - g / 2, df1, df2)),
-               ci_high=float(1 - (1 - alpha) * f.ppf(g / 2, df1, df2)))
-    return out
+    return privacy.hide_small(pd.DataFrame(rows), count="n", columns=["n", "mean", "favourable_pct"],
+                              min_size=company.settings.min_group_size)
 
 
 def reliability(company: Company, *, wave=None) -> pd.DataFrame:
@@ -336,8 +127,8 @@ def reliability(company: Company, *, wave=None) -> pd.DataFrame:
     wave = r["wave"].max() if wave is None else pd.Timestamp(wave)
     r = r[r["wave"] == wave]
     rows = []
-    for dim, grp in _items(company).groupby("dimension", sort=False):
-        rows.append({"dimension": dim, **cronbach_alpha(r[list(grp["item_id"])])})
+    for dim, grp in survey_items(company).groupby("dimension", sort=False):
+        rows.append({"dimension": dim, **asdict(cronbach_alpha(r[list(grp["item_id"])]))})
     out = pd.DataFrame(rows)
     out["weak"] = out["alpha"] < ALPHA_FLAG
     return out
@@ -395,7 +186,7 @@ def key_drivers(company: Company, *, outcome: str = "enps", wave=None) -> pd.Dat
     r = scored_responses(company)
     wave = r["wave"].max() if wave is None else pd.Timestamp(wave)
     r = r[r["wave"] == wave]
-    items = _items(company)
+    items = survey_items(company)
     cols = ["item_id", "text", "dimension", "n", "favourable_pct", "spearman", "p_value", "beta", "quadrant"]
     y_all = r["enps"].astype("float64") if outcome == "enps" else r["belonging_index"]
     if y_all.notna().sum() < MIN_DRIVER_RESPONSES:
@@ -452,13 +243,13 @@ def dimension_trends(company: Company) -> pd.DataFrame:
     a, b = r[r["wave"] == waves[-2]], r[r["wave"] == waves[-1]]
     e = lambda s: np.select([s >= PROMOTER_MIN, s <= DETRACTOR_MAX], [100.0, -100.0], 0.0)  # noqa: E731
     series = {"belonging_index": lambda d: d["belonging_index"]}
-    series |= {dim: (lambda d, c=f"dim__{dim}": d[c]) for dim in _items(company)["dimension"].unique()}
+    series |= {dim: (lambda d, c=f"dim__{dim}": d[c]) for dim in survey_items(company)["dimension"].unique()}
     series["enps"] = lambda d: pd.Series(e(d["enps"].dropna().astype(float).to_numpy()))
     rows = []
     k = company.settings.min_group_size
     for name, get in series.items():
         x, y = get(a).dropna(), get(b).dropna()
-        if len(x) < k or len(y) < k:
+        if privacy.too_few(min(len(x), len(y)), k):
             continue
         p = ttest_ind(x, y, equal_var=False).pvalue if x.std() > 0 or y.std() > 0 else np.nan
         rows.append({"measure": name, "previous": x.mean(), "latest": y.mean(), "change": y.mean() - x.mean(),
@@ -525,9 +316,10 @@ def belonging_forecast(company: Company) -> pd.DataFrame:
     if len(s) < 4:
         return pd.DataFrame(columns=cols)
     y = pd.Series(s["belonging_index"].to_numpy(dtype="float64"))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = ETSModel(y, error="add").fit(disp=False)
+    res, converged = fit_and_check(ETSModel(y, error="add").fit, disp=False)
+    if not converged:
+        warn(NoConvergenceWarning, "The model behind the next wave's forecast did not fully settle when it was fitted, "
+                                   "so its range may be too narrow or too wide; read it as a rough guide.")
     pred = res.get_prediction(start=len(y), end=len(y))
     f80, f95 = pred.summary_frame(alpha=0.2), pred.summary_frame(alpha=0.05)
     step = pd.Series(s["wave"]).diff().median()
@@ -612,7 +404,7 @@ def survey_comments(company: Company, *, wave=None, limit: int = 12, seed: int =
     r = scored_responses(company)
     wave = r["wave"].max() if wave is None else pd.Timestamp(wave)
     r = r[r["wave"] == wave]
-    if len(r) < company.settings.min_group_size or "comment" not in r:
+    if privacy.too_few(len(r), company.settings.min_group_size) or "comment" not in r:
         return pd.DataFrame(columns=["team", "comment"])
     res = survey_results(company, by="team")
     shown = set(res[(res["wave"] == wave) & (res["measure"] == "belonging_index") & ~res["hidden"]]["team"])
@@ -625,22 +417,22 @@ def survey_comments(company: Company, *, wave=None, limit: int = 12, seed: int =
     return out.sort_values("team", kind="stable").reset_index(drop=True).astype({"team": "str", "comment": "str"})
 
 
-def belonging_decisions(company: Company, extra=()) -> pd.DataFrame:
+def belonging_decisions(company: Company, *, retention: pd.DataFrame | None = None) -> pd.DataFrame:
     """Actions from notebook 05, most urgent first.
 
     Rules: a team below control limits (against the company or its own history) -> talk with the
     team (high); a priority driver (low score, high impact) -> act on it company-wide (high for the
     first, then medium); a significant drop of a measure since the previous wave -> find out why
     (medium); a dimension with weak reliability -> review its questions (low); a response rate
-    under 60% -> explain how results are used and protected (medium). ``extra`` adds rows from other
-    analyses (retention); without a survey only they are shown.
+    under 60% -> explain how results are used and protected (medium). ``retention`` adds the
+    decisions of `smbkit.retention.retention_findings`; without a survey only they are shown.
 
     Returns
     -------
     DataFrame
-        Columns: ``priority``, ``action``, ``why``.
+        A `smbkit.decisions.decisions_table`.
     """
-    rows = list(extra)
+    rows = [] if retention is None else list(retention[list(DECISION_COLUMNS)].itertuples(index=False, name=None))
     if not company.has("survey_items", "survey_responses"):
         return decisions_table(rows)
     for t in team_alerts(company).itertuples():
@@ -689,25 +481,6 @@ def wave_takeaway(summary: pd.DataFrame, signals: pd.DataFrame | None = None) ->
     return text
 
 
-def heatmap_takeaway(results: pd.DataFrame, by: str) -> str:
-    """Sentence for a heatmap of `survey_results` by a group column (latest wave, Belonging Index)."""
-    latest = results[results["wave"] == results["wave"].max()]
-    bi = latest[latest["measure"] == "belonging_index"]
-    shown = bi[~bi["hidden"]]
-    hidden = int(bi["hidden"].sum())
-    label = by.removeprefix("demo_").replace("_", " ")
-    if shown.empty:
-        return f"No {label} group is large enough to show on its own."
-    lo, hi = shown.loc[shown["score"].idxmin()], shown.loc[shown["score"].idxmax()]
-    if len(shown) == 1:
-        text = f"By {label}, only {lo[by]} is large enough to show: Belonging Index {lo['score']:.0f}."
-    else:
-        text = f"By {label}, the Belonging Index runs from {lo['score']:.0f} ({lo[by]}) to {hi['score']:.0f} ({hi[by]})."
-    if hidden:
-        text += f" {hidden} group{'s are' if hidden > 1 else ' is'} hidden to protect small groups."
-    return text
-
-
 def reliability_takeaway(rel: pd.DataFrame) -> str:
     """Sentence for `reliability`."""
     weak = rel[rel["weak"]]
@@ -717,7 +490,7 @@ def reliability_takeaway(rel: pd.DataFrame) -> str:
             f"{'have' if len(weak) > 1 else 'has'} an alpha under {ALPHA_FLAG}: read {'their' if len(weak) > 1 else 'its'} scores with care.")
 
 
-def drivers_takeaway(drivers: pd.DataFrame, company: Company) -> str:
+def key_drivers_takeaway(drivers: pd.DataFrame, company: Company) -> str:
     """Sentence for `key_drivers`."""
     if drivers.empty:
         return (f"The latest wave has fewer than {MIN_DRIVER_RESPONSES} answers with an eNPS, too few to say which "

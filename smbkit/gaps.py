@@ -1,7 +1,7 @@
 """Notebook 03 — what is missing at the horizon, and the cheapest credible way to close it.
 
-Supply is projected with a stay/leave Markov chain per role; demand comes from `goals.demand`
-(the same function notebook 02 shows). Gaps are closed by building (training), buying (hiring),
+Supply is projected with a stay/leave Markov chain per role; demand comes from
+`smbkit.demand.role_demand` (the same function notebook 02 shows). Gaps are closed by building (training), buying (hiring),
 borrowing (contractors) or bots (automation), under rules an owner can read.
 """
 
@@ -13,24 +13,30 @@ import numpy as np
 import pandas as pd
 
 from . import privacy
+from .automation import automation_options
+from .costs import (
+    BUILD_MONTHS,
+    MONTHS_TO_CONTRACT,
+    MONTHS_TO_HIRE,
+    build_cost,
+    contract_cost,
+    cost_over,
+    hire_cost,
+    role_costs,
+)
 from .data import Company
-from .goals import demand, likely_scenario
-from .workforce import EMPLOYEE_TYPES, current_employees, decisions_table
+from .decisions import decisions_table
+from .demand import for_scenario, resolve_scenario, role_demand
+from .people import EMPLOYEE_TYPES, current_employees, employees_only, is_employee, years_before, years_between
 
 __all__ = [
     "PRIOR_PERSON_YEARS",
-    "RECRUITING_COST_SHARE",
-    "MONTHS_TO_HIRE",
-    "CONTRACTOR_PREMIUM",
-    "BUILD_DEFAULT_COST",
-    "BUILD_DEFAULT_HOURS",
-    "BUILD_MONTHS",
+    "MIN_ACTION_FTE",
     "exit_rates",
-    "hire_cost",
     "supply_projection",
     "headcount_gaps",
-    "for_scenario",
     "skill_gaps",
+    "open_skill_gaps",
     "talent_pool",
     "trainees",
     "talent_pool_summary",
@@ -47,21 +53,7 @@ __all__ = [
 # role had this many extra person-years at the company rate (a gamma-Poisson prior; Gelman et al.,
 # Bayesian Data Analysis, 3rd ed., 2.6).
 PRIOR_PERSON_YEARS = 2.0
-# Editable hiring assumptions. Recruiting cost: contingency agency fees commonly run 15-25% of
-# first-year pay; 20% is the middle of that range. Time to hire: SHRM's Human Capital Benchmarking
-# Report (2016) puts the average time to fill at 42 days; with a notice period, two months is a
-# fair planning figure.
-RECRUITING_COST_SHARE = 0.20
-MONTHS_TO_HIRE = 2.0
-# Contractors and agency staff cost more per hour than employees; 1.35x is a common planning
-# premium (the sample's own contractors run 1.35x an employee's loaded cost). Editable.
-CONTRACTOR_PREMIUM = 1.35
-MONTHS_TO_CONTRACT = 0.5
-# Without learning.csv history for a skill: one level of a skill takes about 20 hours of
-# training costing 1,000 in the company currency and three months to show at work. Editable.
-BUILD_DEFAULT_COST = 1000.0
-BUILD_DEFAULT_HOURS = 20.0
-BUILD_MONTHS = 3.0
+# Hiring, contracting and training assumptions live in `smbkit.costs`, shared with notebook 04.
 SIMULATIONS = 4000
 # A shortfall under half an FTE is a risk to watch (backfill if someone leaves), not a hire to make.
 MIN_ACTION_FTE = 0.5
@@ -80,11 +72,11 @@ def exit_rates(company: Company, *, years: float = 3.0) -> pd.DataFrame:
         Columns: ``role``, ``exits``, ``person_years``, ``rate``, ``leave_prob_year``.
     """
     as_of = company.settings.as_of
-    start = as_of - pd.DateOffset(days=int(round(years * 365.25)))
-    e = company.employees[company.employees["employment_type"].isin(EMPLOYEE_TYPES)]
+    start = years_before(as_of, years)
+    e = employees_only(company.employees)
     first = e["hire_date"].where(e["hire_date"] > start, start)
     last = e["exit_date"].fillna(as_of).clip(upper=as_of)
-    exposure = ((last - first).dt.days.clip(lower=0) / 365.25).rename("py")
+    exposure = years_between(first, last).clip(lower=0).rename("py")
     left = (e["exit_date"] > start) & (e["exit_date"] <= as_of)
     per = pd.DataFrame({"role": e["role"], "py": exposure, "exit": left.astype(int)})
     total_rate = per["exit"].sum() / per["py"].sum() if per["py"].sum() else 0.0
@@ -124,7 +116,7 @@ def supply_projection(company: Company, *, seed: int = 0) -> pd.DataFrame:
         people = cur[cur["role"] == role]
         rate = float(rates.get(role, company_rate))
         q = 1 - math.exp(-rate / 12)
-        at_risk = people["employment_type"].isin(EMPLOYEE_TYPES).to_numpy()
+        at_risk = is_employee(people).to_numpy()
         fte = people["fte"].to_numpy(dtype=float)
         stay_p = (1 - q) ** months
         expected = float(fte[at_risk].sum() * stay_p + fte[~at_risk].sum())
@@ -146,7 +138,7 @@ def supply_projection(company: Company, *, seed: int = 0) -> pd.DataFrame:
 def headcount_gaps(company: Company) -> pd.DataFrame:
     """FTE each role will lack (or have spare) at the horizon, per scenario.
 
-    gap_fte = planned demand (`goals.demand`) - expected supply (`supply_projection`); positive means
+    gap_fte = planned demand (`smbkit.demand.role_demand`) - expected supply (`supply_projection`); positive means
     people are missing. ``gap_high`` uses the low end of supply (what you may lack if exits run high).
 
     Returns
@@ -155,7 +147,7 @@ def headcount_gaps(company: Company) -> pd.DataFrame:
         Columns: ``scenario``, ``probability``, ``role``, ``demand_fte``, ``supply_fte``, ``gap_fte``,
         ``gap_high_fte``.
     """
-    d = demand(company)
+    d = role_demand(company)
     sup = supply_projection(company).set_index("role")
     out = d[["scenario", "probability", "role", "planned_fte"]].rename(columns={"planned_fte": "demand_fte"})
     out["supply_fte"] = out["role"].map(sup["expected_fte"]).fillna(0.0)
@@ -164,9 +156,6 @@ def headcount_gaps(company: Company) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def for_scenario(table: pd.DataFrame, scenario: str) -> pd.DataFrame:
-    """The rows of a per-scenario table (`headcount_gaps`, `goals.demand`) for one scenario."""
-    return table[table["scenario"] == scenario].reset_index(drop=True)
 
 
 def skill_gaps(company: Company, *, scenario: str | None = None) -> pd.DataFrame:
@@ -185,10 +174,8 @@ def skill_gaps(company: Company, *, scenario: str | None = None) -> pd.DataFrame
     """
     if company.role_skills is None or company.skills is None:
         raise ValueError("skill_gaps needs role_skills.csv and skills.csv, which this company folder does not have both of")
-    d = demand(company)
-    scenario = scenario or likely_scenario(company)
-    if scenario not in set(d["scenario"]):
-        raise ValueError(f"unknown scenario {scenario!r}; scenarios are {sorted(set(d['scenario']))}")
+    d = role_demand(company)
+    scenario = resolve_scenario(company, scenario)
     need = for_scenario(d, scenario).set_index("role")["planned_fte"].apply(lambda x: math.ceil(round(x, 9)))
     least = d.groupby("role")["planned_fte"].min().apply(lambda x: math.ceil(round(x, 9)))
     cur = current_employees(company)
@@ -205,6 +192,11 @@ def skill_gaps(company: Company, *, scenario: str | None = None) -> pd.DataFrame
     return out.sort_values(["priority", "role", "skill"], ascending=[False, True, True], kind="stable").reset_index(drop=True)
 
 
+def open_skill_gaps(gaps: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `skill_gaps` where people are missing (gap > 0)."""
+    return gaps[gaps["gap"] > 0]
+
+
 def talent_pool(company: Company, gaps: pd.DataFrame) -> pd.DataFrame:
     """Current people one proficiency level below what a skill gap needs: upskilling candidates.
 
@@ -218,7 +210,7 @@ def talent_pool(company: Company, gaps: pd.DataFrame) -> pd.DataFrame:
     labels = privacy.person_labels(cur, show_names=company.settings.show_names)
     sk = company.skills.merge(cur[["employee_id", "role"]], on="employee_id")
     rows = []
-    for g in gaps[gaps["gap"] > 0].itertuples():
+    for g in open_skill_gaps(gaps).itertuples():
         cand = sk[(sk["skill"] == g.skill) & (sk["proficiency"] == g.required - 1)]
         for c in cand.itertuples():
             rows.append({"role": g.role, "skill": g.skill, "person": labels[c.employee_id], "person_role": c.role,
@@ -243,34 +235,6 @@ def talent_pool_summary(pool: pd.DataFrame, *, show: int = 5) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["role", "skill", "candidates", "from_own_role", "people"])
 
 
-def _role_costs(company: Company) -> pd.Series:
-    """Yearly loaded cost of one FTE per role: median over today's employees, else the company median."""
-    cur = current_employees(company)
-    emp = cur[cur["employment_type"].isin(EMPLOYEE_TYPES)]
-    per_fte = (emp["annual_cost"] / emp["fte"]).groupby(emp["role"]).median()
-    return per_fte.fillna(float((emp["annual_cost"] / emp["fte"]).median()))
-
-
-def hire_cost(yearly_cost: float, months: float) -> float:
-    """Cost of hiring one FTE for a horizon of ``months``: pay from the start date plus the recruiting fee.
-
-    hire_cost = C x (months - MONTHS_TO_HIRE) / 12 + RECRUITING_COST_SHARE x C, C the yearly loaded cost.
-
-    Examples
-    --------
-    >>> hire_cost(60000, 12)
-    62000.0
-    """
-    return yearly_cost * max(0.0, months - MONTHS_TO_HIRE) / 12 + RECRUITING_COST_SHARE * yearly_cost
-
-
-def _role_cost(company: Company, *, hourly: bool = False) -> tuple[pd.Series, float]:
-    """Loaded cost of one FTE per role (a year, or an hour with ``hourly``: / (hours_per_fte_week x
-    weeks_per_year)) and the company median, used for roles nobody holds today."""
-    cost = _role_costs(company)
-    if hourly:
-        cost = cost / (company.settings.hours_per_fte_week * company.settings.weeks_per_year)
-    return cost, (float(cost.median()) if len(cost) else 0.0)
 
 
 def _automation_fte(company: Company) -> pd.DataFrame:
@@ -280,8 +244,6 @@ def _automation_fte(company: Company) -> pd.DataFrame:
     freed FTE = (automated - review hours a week) / hours_per_fte_week; cost = one-time + yearly
     cost for the months the tools are in use within the horizon.
     """
-    from .automation import automation_options, cost_over  # automation builds on this module's costs
-
     cols = ["role", "bot_fte", "bot_cost", "months", "tasks"]
     if not company.has("tasks", "automation_options"):
         return pd.DataFrame(columns=cols)
@@ -301,7 +263,7 @@ def closure_options(company: Company, *, scenario: str | None = None) -> pd.Data
     Per FTE, over the horizon of H months, with C the role's yearly loaded cost per FTE:
     buy = C x (H - MONTHS_TO_HIRE) / 12 + RECRUITING_COST_SHARE x C (paid from the start date,
     plus the recruiting fee); borrow = CONTRACTOR_PREMIUM x C x (H - MONTHS_TO_CONTRACT) / 12;
-    bot = the role's options in notebook 04's automation plan (`_automation_fte`: set-up plus yearly
+    bot = the role's options in notebook 04's automation plan (set-up plus yearly
     cost while in use), good for the FTE their freed hours add up to (net of human review). Build (training) closes skill gaps, not
     headcount: see `recommended_plan`.
 
@@ -312,19 +274,19 @@ def closure_options(company: Company, *, scenario: str | None = None) -> pd.Data
         ``fte`` (how much it can close), ``cost`` (over the horizon), ``months`` (to close), ``note``.
     """
     s = company.settings
-    scenario = scenario or likely_scenario(company)
+    scenario = resolve_scenario(company, scenario)
     gaps = headcount_gaps(company)
     gaps = for_scenario(gaps, scenario)
     gaps = gaps[gaps["gap_fte"] > 0.05]
-    cost, fallback = _role_cost(company)
+    cost = role_costs(company)
     bots = _automation_fte(company).set_index("role")
     rows = []
     h = s.horizon_months
     for g in gaps.itertuples():
-        c = float(cost.get(g.role, fallback))
+        c = cost.of(g.role)
         rows.append((g.role, g.gap_fte, "buy", g.gap_fte, g.gap_fte * hire_cost(c, h),
                      MONTHS_TO_HIRE, "hire employees"))
-        rows.append((g.role, g.gap_fte, "borrow", g.gap_fte, g.gap_fte * CONTRACTOR_PREMIUM * c * (h - MONTHS_TO_CONTRACT) / 12,
+        rows.append((g.role, g.gap_fte, "borrow", g.gap_fte, g.gap_fte * contract_cost(c, h),
                      MONTHS_TO_CONTRACT, "contractors or agency staff"))
         if g.role in bots.index and bots.loc[g.role, "bot_fte"] > 0:
             b = bots.loc[g.role]
@@ -347,8 +309,7 @@ def _uncovered_critical(company: Company) -> dict[str, str]:
     """Roles with a critical skill (importance 3) that none of the role's employees holds at the required level."""
     if not company.has("role_skills", "skills"):
         return {}
-    cur = current_employees(company)
-    emp = cur[cur["employment_type"].isin(EMPLOYEE_TYPES)]
+    emp = current_employees(company, employees=True)
     sk = company.skills.merge(emp[["employee_id", "role"]], on="employee_id")
     out = {}
     for r in company.role_skills[company.role_skills["importance"] == 3].itertuples():
@@ -358,15 +319,6 @@ def _uncovered_critical(company: Company) -> dict[str, str]:
     return out
 
 
-def _build_cost(company: Company, skill: str, hourly: float) -> tuple[float, float, str]:
-    """Training cost per level per person (course + time away from work), hours, and their source."""
-    ln = company.learning
-    if ln is not None:
-        rows = ln[ln["skill"] == skill]
-        if len(rows):
-            hours = float(rows["hours"].mean())
-            return float(rows["cost"].mean()) + hours * hourly, hours, f"average of {len(rows)} past trainings in learning.csv"
-    return BUILD_DEFAULT_COST + BUILD_DEFAULT_HOURS * hourly, BUILD_DEFAULT_HOURS, "stated default (no learning history for this skill)"
 
 
 def recommended_plan(company: Company, *, scenario: str | None = None, prefer: str = "cost") -> pd.DataFrame:
@@ -395,7 +347,7 @@ def recommended_plan(company: Company, *, scenario: str | None = None, prefer: s
     if prefer not in ("cost", "build"):
         raise ValueError(f"prefer must be 'cost' or 'build'; got: {prefer!r}")
     s = company.settings
-    scenario = scenario or likely_scenario(company)
+    scenario = resolve_scenario(company, scenario)
     h = s.horizon_months
     gaps = headcount_gaps(company)
     least = gaps.groupby("role")["gap_fte"].min()
@@ -429,24 +381,22 @@ def recommended_plan(company: Company, *, scenario: str | None = None, prefer: s
                              "needed only under some scenarios: contract it so it can stop if growth does not come"))
         hires[role] = math.ceil(round(certain + max(rest, 0.0), 9))  # hired or contracted, newcomers bring the skills
     if company.has("role_skills", "skills"):
-        cost, fallback = _role_cost(company)
-        hourly, fallback_hourly = _role_cost(company, hourly=True)
-        sg = skill_gaps(company, scenario=scenario)
-        for g in sg[sg["gap"] > 0].itertuples():
+        cost = role_costs(company)
+        hourly = role_costs(company, hourly=True)
+        for g in open_skill_gaps(skill_gaps(company, scenario=scenario)).itertuples():
             residual = max(0, g.gap - hires.get(g.role, 0))
             if not residual:
                 continue
             # the role's own people below the level, nearest first; a level takes BUILD_MONTHS
             steps = [g.required - level for _, level in trainees(company, g.role, g.skill, g.required)]
             steps = [k for k in steps if k * BUILD_MONTHS <= h][:residual]
-            per_level, hours, source = _build_cost(company, g.skill, float(hourly.get(g.role, fallback_hourly)))
-            c = float(cost.get(g.role, fallback))
-            buy_one = hire_cost(c, h)
-            build_cost = sum(steps) * per_level
-            if steps and (prefer == "build" or build_cost <= buy_one * len(steps)):
-                rows.append((g.role, "build", g.skill, len(steps), build_cost, max(steps) * BUILD_MONTHS,
+            training = build_cost(company, g.skill, hourly.of(g.role))
+            buy_one = hire_cost(cost.of(g.role), h)
+            build_total = sum(steps) * training.per_level
+            if steps and (prefer == "build" or build_total <= buy_one * len(steps)):
+                rows.append((g.role, "build", g.skill, len(steps), build_total, max(steps) * BUILD_MONTHS,
                              f"train {len(steps)} of the role's people, {sum(steps)} level{'s' if sum(steps) > 1 else ''} in all "
-                             f"({hours:.0f} h a level; {source})"))
+                             f"({training.hours:.0f} h a level; {training.source})"))
                 residual -= len(steps)
             if residual:
                 rows.append((g.role, "buy", g.skill, residual, residual * buy_one, MONTHS_TO_HIRE,

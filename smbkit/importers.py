@@ -7,15 +7,13 @@ collector ids and timestamps are dropped.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from ._validation import InputError, Problem
+from ._validation import InputError, Problem, csv_records
 
 __all__ = ["SurveyImport", "read_google_forms", "read_surveymonkey", "AGREE_LABELS"]
 
@@ -40,13 +38,11 @@ def _norm(text) -> str:
 
 
 def _read_rows(path: Path) -> list[list[str]]:
-    data = Path(path).read_bytes()
     try:
-        text = data.decode("utf-8-sig")
+        return csv_records(Path(path).read_bytes())
     except UnicodeDecodeError as e:
         raise InputError(Path(path).parent, [Problem(Path(path).name, None, None, f"bytes that are not UTF-8 text (at byte {e.start})",
                                                      "the CSV exactly as the survey tool exported it (UTF-8)")]) from None
-    return list(csv.reader(io.StringIO(text, newline="")))
 
 
 def _map_columns(headers: list[str], items: pd.DataFrame, columns: dict | None) -> dict[int, str]:

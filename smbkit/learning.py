@@ -10,9 +10,11 @@ import numpy as np
 import pandas as pd
 
 from . import privacy
+from .costs import BUILD_MONTHS, build_cost, person_hourly_cost, role_costs
 from .data import Company
-from .gaps import BUILD_MONTHS, _build_cost, _role_costs, recommended_plan, trainees
-from .workforce import current_employees, single_points_of_failure
+from .gaps import open_skill_gaps, recommended_plan, skill_gaps, trainees
+from .people import current_employees
+from .workforce import single_points_of_failure
 
 __all__ = ["ecosystem_fit", "learning_plan", "learning_evaluation", "ecosystem_takeaway", "evaluation_takeaway"]
 
@@ -41,14 +43,12 @@ def ecosystem_fit(company: Company, *, scenario: str | None = None) -> pd.DataFr
         Columns: ``kind``, ``points``, ``reasons``, ``recommended`` (the highest score; ties keep
         the order above).
     """
-    from .gaps import skill_gaps
-
     cur = current_employees(company)
     n = len(cur)
     remote = cur["work_mode"].isin(["hybrid", "remote"]).mean() if n else 0.0
     onsite = cur["work_mode"].eq("onsite").mean() if n else 0.0
     gaps = skill_gaps(company, scenario=scenario) if company.has("role_skills", "skills", "roles", "drivers") else pd.DataFrame()
-    open_gaps = gaps[gaps["gap"] > 0] if len(gaps) else gaps
+    open_gaps = open_skill_gaps(gaps) if len(gaps) else gaps
     spof = len(single_points_of_failure(company)) if company.has("skills") else 0
     evaluated = 0
     if company.has("learning"):
@@ -100,13 +100,12 @@ def learning_plan(company: Company, *, scenario: str | None = None, prefer: str 
         return pd.DataFrame(columns=cols)
     cur = current_employees(company)
     labels = privacy.person_labels(cur, show_names=company.settings.show_names)
-    s = company.settings
-    hourly = _role_costs(company) / (s.hours_per_fte_week * s.weeks_per_year)
+    hourly = role_costs(company, hourly=True)
     required = company.role_skills.set_index(["role", "skill"])["required_proficiency"]
     rows = []
     for b in build.itertuples():
         need = int(required[(b.role, b.skill)])
-        per_level, hours, _ = _build_cost(company, b.skill, float(hourly.get(b.role, hourly.median())))
+        training = build_cost(company, b.skill, hourly.of(b.role))
         programme = "to choose (no past programme for this skill)"
         if company.has("learning"):
             used = company.learning.loc[company.learning["skill"] == b.skill, "program"]
@@ -115,7 +114,8 @@ def learning_plan(company: Company, *, scenario: str | None = None, prefer: str 
         for emp, level in trainees(company, b.role, b.skill, need)[: int(b.fte)]:
             steps = need - level
             rows.append({"person": labels[emp], "role": b.role, "skill": b.skill, "from_level": level, "to_level": need,
-                         "programme": programme, "hours": hours * steps, "cost": per_level * steps, "months": BUILD_MONTHS * steps})
+                         "programme": programme, "hours": training.hours * steps, "cost": training.per_level * steps,
+                         "months": BUILD_MONTHS * steps})
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -159,7 +159,7 @@ def learning_evaluation(company: Company) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     s = company.settings
     ln = company.learning.merge(company.employees[["employee_id", "annual_cost", "fte"]], on="employee_id", how="left")
-    hourly = ln["annual_cost"] / (ln["fte"] * s.hours_per_fte_week * s.weeks_per_year)
+    hourly = person_hourly_cost(ln, s)
     ln = ln.assign(time_cost=ln["hours"] * hourly.fillna(hourly.median()))
     rows = []
     for prog, g in ln.groupby("program", sort=True):
@@ -176,7 +176,7 @@ def learning_evaluation(company: Company) -> pd.DataFrame:
             intangible.append(f"applied at work {g['behavior'].mean():.1f}/5")
         if measured < len(g):
             intangible.append(f"results not measured for {len(g) - measured} of {len(g)} people")
-        if len(g) < company.settings.min_group_size:
+        if privacy.too_few(len(g), company.settings.min_group_size):
             # feedback and test scores of a handful of people are personal: keep only the money
             intangible = [f"feedback hidden: fewer than {company.settings.min_group_size} participants"] + intangible[-1:] \
                 if measured < len(g) else [f"feedback hidden: fewer than {company.settings.min_group_size} participants"]

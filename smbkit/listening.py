@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from . import privacy
-from .belonging import scored_responses, survey_results
 from .data import Company
-from .workforce import current_employees
+from .people import current_employees
+from .survey import scored_responses, survey_results
 
 __all__ = [
     "K_MAX",
@@ -95,7 +95,7 @@ def _kmeans(X: np.ndarray, k: int, seed: int, min_size: int) -> np.ndarray:
     centroids, labels = kmeans2(X, k, seed=np.random.default_rng(seed), minit="++")
     while True:
         counts = np.bincount(labels, minlength=len(centroids))
-        small = [c for c in np.argsort(counts) if 0 < counts[c] < min_size]
+        small = [c for c in np.argsort(counts) if counts[c] > 0 and privacy.too_few(counts[c], min_size)]
         if not small or (counts > 0).sum() <= 1:
             break
         c = small[0]
@@ -129,13 +129,13 @@ def belonging_profiles(company: Company, *, wave=None, seed: int = 0) -> pd.Data
     wave = r["wave"].max() if wave is None else pd.Timestamp(wave)
     dims = [c for c in r.columns if c.startswith("dim__")]
     X = r.loc[r["wave"] == wave, dims].dropna()
-    if len(X) < 2 * min_size or len(dims) < 2:
+    if privacy.groups_that_fit(len(X), min_size) < 2 or len(dims) < 2:
         return pd.DataFrame()
     values = X.to_numpy(dtype=float)
     # the silhouette is judged on a seeded sample of at most SILHOUETTE_SAMPLE answers (its cost grows with n squared)
     pick = np.random.default_rng(seed).permutation(len(values))[:SILHOUETTE_SAMPLE]
     best = None
-    for k in range(2, min(K_MAX, len(X) // min_size) + 1):
+    for k in range(2, min(K_MAX, privacy.groups_that_fit(len(X), min_size)) + 1):
         labels = _kmeans(values, k, seed, min_size)
         if len(np.unique(labels)) < 2:
             continue
@@ -267,9 +267,8 @@ def tone_by_wave(company: Company, sentiment: pd.DataFrame) -> pd.DataFrame:
     g = sentiment.groupby("wave").agg(comments=("compound", "size"), positive_pct=("tone", lambda t: 100 * (t == "positive").mean()),
                                       negative_pct=("tone", lambda t: 100 * (t == "negative").mean()),
                                       mean_compound=("compound", "mean")).reset_index()
-    g["hidden"] = g["comments"] < min_size
-    g.loc[g["hidden"], ["comments", "positive_pct", "negative_pct", "mean_compound"]] = np.nan
-    return g
+    return privacy.hide_small(g, count="comments", columns=["comments", "positive_pct", "negative_pct", "mean_compound"],
+                              min_size=min_size)
 
 
 def comment_themes(company: Company, sentiment: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
@@ -291,14 +290,15 @@ def comment_themes(company: Company, sentiment: pd.DataFrame, *, by: str | None 
     if by:  # complementary suppression across the teams of a wave
         counts["hidden"] = privacy.suppress(counts, count="respondents", by=keys, min_size=min_size, within=["wave"])["hidden"].to_numpy()
     else:
-        counts["hidden"] = counts["respondents"] < min_size
+        counts["hidden"] = privacy.too_few(counts["respondents"], min_size)
     themes = [c for c in sentiment.columns if c not in ("wave", "team", "comment", "compound", "tone")]
     rows = []
     for key, g in sentiment.groupby(keys):
         key = key if isinstance(key, tuple) else (key,)
         for t in themes:
             hit = g[g[t]]
-            rows.append((*key, t, len(hit), 100 * len(hit) / len(g), hit["compound"].mean() if len(hit) >= min_size else np.nan))
+            tone = np.nan if privacy.too_few(len(hit), min_size) else hit["compound"].mean()
+            rows.append((*key, t, len(hit), 100 * len(hit) / len(g), tone))
     out = pd.DataFrame(rows, columns=[*keys, "theme", "mentions", "share_pct", "mean_compound"])
     out = out.merge(counts, on=keys, how="left")
     hidden = out["hidden"].fillna(True).astype(bool).to_numpy()
@@ -331,7 +331,7 @@ def theme_examples(company: Company, sentiment: pd.DataFrame, *, per_theme: int 
     rows = []
     for t in themes:
         hit = latest[latest[t]]
-        if len(hit) < min_size:
+        if privacy.too_few(len(hit), min_size):
             continue
         for c in hit.sample(n=min(per_theme, len(hit)), random_state=seed).itertuples():
             rows.append((t, len(hit), c.tone, privacy.scrub_names(c.comment, names)))

@@ -113,20 +113,41 @@ def span_chart(spans: pd.DataFrame, *, ax=None):
     return ax
 
 
+def _heatmap(grid: pd.DataFrame, ax, *, cmap, vmin: float, vmax: float, labels=None, hidden=None, colorbar: str = "",
+             ticks=None, ticklabels=None, linewidth: float = 1.0, small_rows: bool = False):
+    """One heatmap style for every grid (seaborn's, which picks a readable text colour on each cell).
+
+    ``labels`` are the cell texts (blank for none); ``hidden`` cells are drawn hatched and say
+    "hidden", never a value; missing cells stay blank.
+    """
+    import seaborn as sns
+
+    values = grid.to_numpy(dtype=float)
+    hidden = np.zeros(values.shape, dtype=bool) if hidden is None else np.asarray(hidden, dtype=bool)
+    cbar = {"fraction": 0.04, "label": colorbar} | ({"ticks": ticks} if ticks is not None else {})
+    sns.heatmap(grid.astype(float), ax=ax, cmap=cmap, vmin=vmin, vmax=vmax, mask=np.isnan(values) | hidden,
+                annot=np.asarray(labels, dtype=object) if labels is not None else False, fmt="", linewidths=linewidth,
+                linecolor="white", cbar_kws=cbar, xticklabels=True, yticklabels=True, annot_kws={"fontsize": 8})
+    for i, j in zip(*np.nonzero(hidden)):
+        ax.add_patch(matplotlib.patches.Rectangle((j, i), 1, 1, facecolor="#eeeeee", hatch="///", edgecolor="#bbbbbb", lw=0))
+        ax.text(j + 0.5, i + 0.5, "hidden", ha="center", va="center", fontsize=8, color="#555555")
+    if ticklabels is not None:
+        ax.collections[0].colorbar.set_ticklabels(ticklabels)
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+    ax.tick_params(length=0)
+    if small_rows:
+        ax.tick_params(axis="y", labelsize=7)
+    return ax
+
+
 def skills_heatmap(matrix: pd.DataFrame, *, ax=None):
     """Heatmap of proficiency (0 none to 4 expert) by person or group and skill."""
     ax = _axes(ax, (max(6, 0.45 * matrix.shape[1] + 3), max(3, 0.22 * matrix.shape[0] + 1.5)))
-    cmap = matplotlib.colormaps["cividis"].resampled(5)
-    mesh = ax.pcolormesh(matrix.to_numpy(dtype=float), cmap=cmap, vmin=-0.5, vmax=4.5, edgecolors="white", linewidth=0.3)
-    ax.set_xticks(np.arange(matrix.shape[1]) + 0.5, [str(c) for c in matrix.columns], rotation=90)
-    ax.set_yticks(np.arange(matrix.shape[0]) + 0.5, [str(i) for i in matrix.index],
-                  fontsize=7 if matrix.shape[0] > 30 else 9)
-    ax.invert_yaxis()
-    ax.tick_params(length=0)
-    for side in ("left", "bottom"):
-        ax.spines[side].set_visible(False)
-    bar = ax.figure.colorbar(mesh, ax=ax, ticks=[0, 1, 2, 3, 4], fraction=0.04)
-    bar.set_ticklabels(["0 none", "1 basic", "2 working", "3 advanced", "4 expert"])
+    _heatmap(matrix, ax, cmap=matplotlib.colormaps["cividis"].resampled(5), vmin=-0.5, vmax=4.5, linewidth=0.3,
+             ticks=[0, 1, 2, 3, 4], ticklabels=["0 none", "1 basic", "2 working", "3 advanced", "4 expert"],
+             small_rows=matrix.shape[0] > 30)
+    ax.tick_params(axis="x", rotation=90)
     ax.set_title("Skills matrix")
     return ax
 
@@ -279,20 +300,13 @@ def score_heatmap(results: pd.DataFrame, by: str, *, ax=None):
     hidden = latest.pivot_table(index=by, columns="measure", values="hidden", aggfunc="first").reindex(index=groups, columns=measures)
     ax = _axes(ax, (max(6, 1.3 * len(measures) + 3), 0.5 * len(groups) + 1.8))
     values = grid.to_numpy(dtype=float)
-    mesh = ax.pcolormesh(np.ma.masked_invalid(values), cmap="cividis", vmin=0, vmax=100, edgecolors="white", linewidth=1)
-    for i in range(len(groups)):
-        for j in range(len(measures)):
-            if bool(hidden.iloc[i, j]):
-                ax.add_patch(matplotlib.patches.Rectangle((j, i), 1, 1, facecolor="#eeeeee", hatch="///", edgecolor="#bbbbbb", lw=0))
-                ax.text(j + 0.5, i + 0.5, "hidden", ha="center", va="center", fontsize=8, color="#555555")
-            elif not np.isnan(values[i, j]):
-                ax.text(j + 0.5, i + 0.5, f"{values[i, j]:.0f}", ha="center", va="center", fontsize=9,
-                        color="white" if values[i, j] < 55 else "black")
-    ax.set_xticks(np.arange(len(measures)) + 0.5, [m.replace("_", " ") for m in measures], rotation=20, ha="right")
-    ax.set_yticks(np.arange(len(groups)) + 0.5, groups)
-    ax.invert_yaxis()
-    ax.tick_params(length=0)
-    ax.figure.colorbar(mesh, ax=ax, fraction=0.04, label="score (0-100)")
+    labels = np.where(np.isnan(values), "", np.vectorize(lambda v: f"{v:.0f}")(np.nan_to_num(values)))
+    _heatmap(grid.set_axis([m.replace("_", " ") for m in measures], axis=1), ax, cmap="cividis", vmin=0, vmax=100, labels=labels,
+             hidden=hidden.fillna(False).to_numpy(dtype=bool), colorbar="score (0-100)")
+    ax.tick_params(axis="x", rotation=20)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+    ax.tick_params(axis="y", rotation=0)
     ax.set_title(f"Belonging by {by.removeprefix('demo_').replace('_', ' ')}, latest wave")
     return ax
 
@@ -321,17 +335,12 @@ def skill_gap_heatmap(gaps: pd.DataFrame, *, ax=None):
     ax = _axes(ax, (max(6, 0.5 * grid.shape[1] + 3), 0.4 * grid.shape[0] + 2))
     values = grid.to_numpy(dtype=float)
     top = max(1.0, float(np.nanmax(values)) if np.isfinite(values).any() else 1.0)
-    mesh = ax.pcolormesh(np.ma.masked_invalid(values), cmap="Oranges", vmin=0, vmax=top, edgecolors="white", linewidth=1)
-    for i in range(values.shape[0]):
-        for j in range(values.shape[1]):
-            if not np.isnan(values[i, j]) and values[i, j] > 0:
-                ax.text(j + 0.5, i + 0.5, f"{values[i, j]:.0f}", ha="center", va="center", fontsize=8,
-                        color="white" if values[i, j] > top / 2 else "black")
-    ax.set_xticks(np.arange(grid.shape[1]) + 0.5, list(grid.columns), rotation=60, ha="right")
-    ax.set_yticks(np.arange(grid.shape[0]) + 0.5, list(grid.index))
-    ax.invert_yaxis()
-    ax.tick_params(length=0)
-    ax.figure.colorbar(mesh, ax=ax, fraction=0.04, label="people missing at the required level")
+    labels = np.where(np.nan_to_num(values) > 0, np.vectorize(lambda v: f"{v:.0f}")(np.nan_to_num(values)), "")
+    _heatmap(grid, ax, cmap="Oranges", vmin=0, vmax=top, labels=labels, colorbar="people missing at the required level")
+    ax.tick_params(axis="x", rotation=60)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+    ax.tick_params(axis="y", rotation=0)
     ax.set_title("Skill gaps by role")
     return ax
 
@@ -367,17 +376,14 @@ def sensitivity_heatmap(grid: pd.DataFrame, *, currency: str = "", ax=None):
     ax = _axes(ax, (7, 4.5))
     values = grid.to_numpy(dtype=float)
     limit = float(np.nanmax(np.abs(values))) or 1.0
-    mesh = ax.pcolormesh(values, cmap="PuOr", vmin=-limit, vmax=limit, edgecolors="white", linewidth=1)
-    for i in range(values.shape[0]):
-        for j in range(values.shape[1]):
-            ax.text(j + 0.5, i + 0.5, f"{values[i, j] / 1000:,.0f}k", ha="center", va="center", fontsize=9,
-                    color="white" if abs(values[i, j]) > 0.6 * limit else "black")
-    ax.set_xticks(np.arange(values.shape[1]) + 0.5, [f"{c:.0%}" for c in grid.columns])
-    ax.set_yticks(np.arange(values.shape[0]) + 0.5, [f"{f:.0%}" for f in grid.index])
+    labels = np.vectorize(lambda v: f"{v / 1000:,.0f}k")(values)
+    shown = pd.DataFrame(values, index=[f"{f:.0%}" for f in grid.index], columns=[f"{c:.0%}" for c in grid.columns])
+    _heatmap(shown, ax, cmap="PuOr", vmin=-limit, vmax=limit, labels=labels,
+             colorbar=f"NPV over 3 years ({currency})".replace(" ()", ""))
+    ax.invert_yaxis()  # the smallest share at the bottom, as on an axis
+    ax.tick_params(axis="y", rotation=0)
     ax.set_xlabel("costs, as a share of the stated costs")
     ax.set_ylabel("work the tools take, as a share of the stated share")
-    ax.tick_params(length=0)
-    ax.figure.colorbar(mesh, ax=ax, fraction=0.05, label=f"NPV over 3 years ({currency})".replace(" ()", ""))
     ax.set_title("How sure is the payoff?")
     return ax
 

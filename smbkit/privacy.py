@@ -1,7 +1,9 @@
 """Privacy in one place: minimum group size, complementary suppression and pseudonymous labels.
 
-Every smbkit function that groups people for display (survey results, demographics) passes its
-table through `suppress`, so a rule changed here changes everywhere.
+Every smbkit function that groups people for display (survey results, demographics, comments,
+job ratings, model results by group) decides what to hide here: `suppress` and `suppress_crossed`
+for breakdowns whose total is known, `too_few` and `hide_small` for a population on its own. No
+other module compares a count with ``min_group_size``, so a rule changed here changes everywhere.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["MIN_GROUP_FLOOR", "HIDDEN_LABEL", "suppress", "suppress_crossed", "person_labels", "check_min_group_size", "scrub_names",
-           "name_words"]
+__all__ = ["MIN_GROUP_FLOOR", "HIDDEN_LABEL", "suppress", "suppress_crossed", "too_few", "hide_small", "groups_that_fit",
+           "person_labels", "check_min_group_size", "scrub_names", "name_words"]
 
 # Survey products hide groups under 5 by default and never allow fewer than 3 (Culture Amp, Peakon,
 # Qualtrics EX); smbkit follows the same floor.
@@ -27,6 +29,49 @@ def check_min_group_size(min_size) -> int:
             f"min_group_size must be a whole number of at least {MIN_GROUP_FLOOR}; got: {min_size!r}"
         )
     return min_size
+
+
+def too_few(n, min_size: int):
+    """True where a population of ``n`` people (or answers) is too small to publish a figure for.
+
+    ``n`` may be a number, an array or a Series; so may the result.
+
+    Examples
+    --------
+    >>> too_few(4, 5), too_few(5, 5)
+    (True, False)
+    """
+    min_size = check_min_group_size(min_size)
+    return n < min_size
+
+
+def groups_that_fit(n: int, min_size: int) -> int:
+    """How many groups of at least ``min_size`` people ``n`` people can be split into.
+
+    Examples
+    --------
+    >>> groups_that_fit(12, 5)
+    2
+    """
+    return int(n) // check_min_group_size(min_size)
+
+
+def hide_small(table: pd.DataFrame, *, count: str, columns: list[str], min_size: int) -> pd.DataFrame:
+    """Blank ``columns`` on every row whose population (``count``) is too small, and mark it ``hidden``.
+
+    For populations published on their own (a survey wave, a programme's participants, the
+    comments of a wave), whose total is not shown beside them. Breakdowns of a shown total need
+    `suppress`, which also hides complements.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"wave": [1, 2], "n": [3, 8], "score": [50.0, 60.0]})
+    >>> hide_small(t, count="n", columns=["n", "score"], min_size=5)["score"].tolist()
+    [nan, 60.0]
+    """
+    hidden = pd.Series(np.asarray(too_few(table[count].fillna(0).to_numpy(dtype=float), min_size), dtype=bool), index=table.index)
+    out = table.copy()
+    return _blank(out, hidden, set(out.columns) - set(columns))
 
 
 def suppress(table: pd.DataFrame, *, count: str, by: list[str], min_size: int, within: list[str] | None = None) -> pd.DataFrame:
@@ -66,37 +111,30 @@ def suppress(table: pd.DataFrame, *, count: str, by: list[str], min_size: int, w
     min_size = check_min_group_size(min_size)
     if count not in table.columns:
         raise ValueError(f"count column {count!r} is not in the table; columns: {list(table.columns)}")
-    out = table.copy()
-    hidden = pd.Series(False, index=out.index)
-    groups = [out.index] if not within else [out.index[pos] for pos in out.groupby(within, sort=False, dropna=False).indices.values()]
-    for idx in groups:
-        n = out.loc[idx, count].fillna(0)
-        hidden[idx] = _complement(n, (n > 0) & (n < min_size), min_size)
-    missing = [c for c in [*by, *(within or [])] if c not in out.columns]
+    missing = [c for c in [*by, *(within or [])] if c not in table.columns]
     if missing:
-        raise ValueError(f"group columns {missing!r} are not in the table; columns: {list(out.columns)}")
-    return _blank(out, hidden, set(by) | set(within or []))
+        raise ValueError(f"group columns {missing!r} are not in the table; columns: {list(table.columns)}")
+    out = table.copy()
+    counts = out[count].fillna(0).to_numpy(dtype=float)
+    mask = np.zeros(len(out), dtype=bool)
+    parts = [np.arange(len(out))] if not within else list(out.groupby(within, sort=False, dropna=False).indices.values())
+    for pos in parts:
+        n = counts[pos]
+        mask[pos] = _complement(n, (n > 0) & too_few(n, min_size), min_size)
+    return _blank(out, pd.Series(mask, index=out.index), set(by) | set(within or []))
 
 
-def _complement_array(n: np.ndarray, hide: np.ndarray, min_size: int) -> np.ndarray:
-    """`_complement` on plain arrays."""
-    hide = hide.copy()
-    while hide.any() and n[hide].sum() < min_size:
-        candidates = np.flatnonzero(~hide & (n > 0))
-        if not len(candidates):
-            break
-        hide[candidates[np.argmin(n[candidates])]] = True
-    return hide
-
-
-def _complement(n: pd.Series, hide: pd.Series, min_size: int) -> pd.Series:
+def _complement(n: np.ndarray, hide: np.ndarray, min_size: int) -> np.ndarray:
     """Hide the smallest visible groups until the hidden ones describe 0 or at least min_size people.
 
     Groups of 0 people describe nobody; hiding them protects nobody and they cannot help a subtraction.
     """
     hide = hide.copy()
-    while hide.any() and n[hide].sum() < min_size and (~hide & (n > 0)).any():
-        hide[n[~hide & (n > 0)].idxmin()] = True
+    while hide.any() and too_few(n[hide].sum(), min_size):
+        candidates = np.flatnonzero(~hide & (n > 0))
+        if not len(candidates):
+            break
+        hide[candidates[np.argmin(n[candidates])]] = True
     return hide
 
 
@@ -138,7 +176,7 @@ def suppress_crossed(table: pd.DataFrame, *, count: str, rows: str, cols: str, m
     for key, idx in parts:
         pos = out.index.get_indexer(idx)
         n = counts[pos]
-        hide = (n > 0) & (n < min_size)
+        hide = (n > 0) & too_few(n, min_size)
         if hidden_rows is not None:
             hide |= np.isin(out[rows].to_numpy()[pos], list(hidden_rows(key)))
         if hidden_cols is not None:
@@ -150,7 +188,7 @@ def suppress_crossed(table: pd.DataFrame, *, count: str, rows: str, cols: str, m
             changed = False
             for line in lines:
                 before = hide[line].sum()
-                hide[line] = _complement_array(n[line], hide[line], min_size)
+                hide[line] = _complement(n[line], hide[line], min_size)
                 changed |= hide[line].sum() != before
         mask[pos] = hide
     hidden = pd.Series(mask, index=out.index)

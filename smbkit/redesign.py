@@ -11,19 +11,13 @@ import numpy as np
 import pandas as pd
 
 from . import privacy
-from .automation import QUADRANT_CUT, cost_over
+from .automation import QUADRANT_CUT
+from .costs import BUILD_MONTHS, CONTRACTOR_PREMIUM, build_cost, cost_over, hire_cost, role_costs
 from .data import Company
-from .gaps import (
-    BUILD_MONTHS,
-    CONTRACTOR_PREMIUM,
-    MIN_ACTION_FTE,
-    _build_cost,
-    _role_cost,
-    for_scenario,
-    headcount_gaps,
-    hire_cost,
-)
-from .workforce import current_employees, decisions_table
+from .decisions import decisions_table
+from .demand import for_scenario
+from .gaps import MIN_ACTION_FTE, headcount_gaps
+from .people import current_employees
 
 __all__ = [
     "HIGHER_VALUE_GROWTH",
@@ -183,7 +177,7 @@ def hours_that_move(hours: pd.DataFrame) -> pd.DataFrame:
 def capacity_comparison(company: Company, options: pd.DataFrame, redist: pd.DataFrame, gaps_hours: pd.Series) -> pd.DataFrame:
     """Meet the same demand gap two ways: hire for all of it, or automate first and hire the rest.
 
-    Per role with a gap: hire_only_cost = gap_fte x `gaps.hire_cost`; automation covers
+    Per role with a gap: hire_only_cost = gap_fte x `smbkit.costs.hire_cost`; automation covers
     min(gap, net freed hours / hours_per_fte_week) FTE from go-live, bridged by contractors until then
     (FTE x CONTRACTOR_PREMIUM x C x months / 12); its tools cost one-time + annual x months in use / 12
     over the horizon, all of it charged to this route (a conservative choice). with_automation_cost =
@@ -198,12 +192,12 @@ def capacity_comparison(company: Company, options: pd.DataFrame, redist: pd.Data
     s = company.settings
     h = s.horizon_months
     hpw = s.hours_per_fte_week
-    cost, fallback = _role_cost(company)
+    cost = role_costs(company)
     plan = options[options["in_plan"]]
     net = redist.set_index("role")["net"] if len(redist) else pd.Series(dtype=float)
     rows = []
     for role, hours in gaps_hours[gaps_hours > 0.05 * hpw].items():
-        c = float(cost.get(role, fallback))
+        c = cost.of(role)
         gap = hours / hpw
         mine = plan[plan["role"] == role]
         auto = min(gap, max(0.0, float(net.get(role, 0.0))) / hpw) if len(mine) else 0.0
@@ -292,7 +286,7 @@ def motivating_potential(company: Company, redesign: pd.DataFrame) -> pd.DataFra
     rows = []
     for role, g in jd.groupby("role", sort=False):
         by_stage = g.set_index("stage")
-        hide = bool((g["rated_by"] == "survey").any()) and int(headcount.get(role, 0)) < min_size
+        hide = bool((g["rated_by"] == "survey").any()) and bool(privacy.too_few(int(headcount.get(role, 0)), min_size))
         if "before" not in by_stage.index:
             continue
         before = by_stage.loc["before", list(JCM_COLUMNS)].astype(float)
@@ -334,12 +328,12 @@ def reskilling_pathways(company: Company, redist: pd.DataFrame, gaps_hours: pd.S
     labels = privacy.person_labels(cur, show_names=s.show_names)
     targets = gaps_hours[gaps_hours >= MIN_ACTION_FTE * s.hours_per_fte_week].sort_values(ascending=False)
     have_skills = company.has("skills", "role_skills")
-    pay, _ = _role_cost(company)
-    hourly, fallback = _role_cost(company, hourly=True)
+    pay = role_costs(company).per_role
+    hourly = role_costs(company, hourly=True)
     levels = (company.skills.pivot_table(index="employee_id", columns="skill", values="proficiency", aggfunc="max")
               if have_skills else pd.DataFrame())
     needs = {role: g.set_index("skill")["required_proficiency"] for role, g in company.role_skills.groupby("role")} if have_skills else {}
-    build_cost = {}
+    per_level = {}
     rows = []
     for r in affected.itertuples():
         absorbed = r.released <= 0.05
@@ -365,9 +359,9 @@ def reskilling_pathways(company: Company, redist: pd.DataFrame, gaps_hours: pd.S
                 continue
             role, steps = best
             for k in steps:
-                if (k, r.role) not in build_cost:
-                    build_cost[(k, r.role)] = _build_cost(company, k, float(hourly.get(r.role, fallback)))[0]
-            per = {k: build_cost[(k, r.role)] for k in steps}
+                if (k, r.role) not in per_level:
+                    per_level[(k, r.role)] = build_cost(company, k, hourly.of(r.role)).per_level
+            per = {k: per_level[(k, r.role)] for k in steps}
             months = max(steps.values(), default=0) * BUILD_MONTHS
             late = "; longer than the planning horizon" if months > s.horizon_months else ""
             rows.append((labels[e], r.role, r.automated_share, role, ", ".join(f"{k} +{v}" for k, v in steps.items()) or "none",

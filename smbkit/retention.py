@@ -13,13 +13,17 @@ only from the window's start, which keeps long-gone leavers from biasing the cur
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from . import privacy
 from .data import Company
-from .workforce import EMPLOYEE_TYPES, current_employees
+from .decisions import decisions_table
+from .errors import fit_and_check
+from .people import DAYS_PER_YEAR, current_employees, employees_only, years_before, years_between
+from .survey import survey_results
 
 __all__ = [
     "WINDOW_YEARS",
@@ -30,16 +34,21 @@ __all__ = [
     "survival_frame",
     "retention_curves",
     "retention_milestones",
-    "leaving_drivers",
+    "LeavingFactors",
+    "leaving_factors",
     "auc",
+    "RiskData",
     "risk_dataset",
+    "LeaveRisk",
     "leave_risk",
     "fairness_audit",
     "FOUR_FIFTHS",
+    "RetentionFindings",
+    "retention_findings",
     "retention_decisions",
     "notes_sentence",
     "retention_takeaway",
-    "drivers_takeaway",
+    "leaving_factors_takeaway",
     "risk_takeaway",
     "fairness_takeaway",
 ]
@@ -103,12 +112,12 @@ def survival_frame(company: Company, *, event: str = "voluntary") -> pd.DataFram
     if event not in ("voluntary", "any"):
         raise ValueError(f"event must be 'voluntary' or 'any'; got: {event!r}")
     s = company.settings
-    start = s.as_of - pd.DateOffset(days=int(round(WINDOW_YEARS * 365.25)))
-    e = company.employees
-    e = e[e["employment_type"].isin(EMPLOYEE_TYPES) & (e["hire_date"] <= s.as_of)].copy()
+    start = years_before(s.as_of, WINDOW_YEARS)
+    e = employees_only(company.employees)
+    e = e[e["hire_date"] <= s.as_of].copy()
     end = e["exit_date"].where(e["exit_date"] <= s.as_of, s.as_of).fillna(s.as_of)
-    e["time"] = ((end - e["hire_date"]).dt.days / 365.25).clip(lower=1 / 365.25)
-    e["entry"] = ((start - e["hire_date"]).dt.days / 365.25).clip(lower=0)
+    e["time"] = years_between(e["hire_date"], end).clip(lower=1 / DAYS_PER_YEAR)
+    e["entry"] = years_between(e["hire_date"], start).clip(lower=0)
     exited = e["exit_date"].notna() & (e["exit_date"] <= s.as_of) & (e["exit_date"] > start)
     e["left"] = (exited & (e["exit_reason"] == "voluntary" if event == "voluntary" else exited)).astype(int)
     e = e[e["time"] > e["entry"]]
@@ -170,8 +179,6 @@ def _team_belonging(company: Company, on=None) -> tuple[pd.Series, float]:
     """Belonging Index per team in the latest wave on or before ``on``, and the company's (hidden teams are missing)."""
     if not company.has("survey_items", "survey_responses"):
         return pd.Series(dtype=float), float("nan")
-    from .belonging import survey_results
-
     res = survey_results(company, by="team")
     res = res[res["measure"] == "belonging_index"]
     whole = survey_results(company)
@@ -203,7 +210,7 @@ def _features(company: Company, people: pd.DataFrame, on, *, levels: dict | None
         begin = np.maximum(people["hire_date"], end - pd.DateOffset(years=1))
         a = company.absences.merge(pd.DataFrame({"employee_id": people["employee_id"], "b": begin, "e": end}), on="employee_id")
         a = a[(a["start_date"] >= a["b"]) & (a["start_date"] <= a["e"])]
-        years = ((end - begin).dt.days / 365.25).clip(lower=0.25)
+        years = years_between(begin, end).clip(lower=0.25)
         X["absence_days"] = (people["employee_id"].map(a.groupby("employee_id")["days"].sum()).fillna(0.0) / years).to_numpy()
     if "performance" in people and people["performance"].notna().any():
         missing = int(people["performance"].isna().sum())
@@ -257,7 +264,15 @@ def _plain(name: str) -> str:
     return f"{col.replace('_', ' ')} {level}"
 
 
-def leaving_drivers(company: Company) -> tuple[pd.DataFrame, list[str]]:
+@dataclass
+class LeavingFactors:
+    """What goes with leaving (`leaving_factors`): hazard ratios per input, and how the model was built."""
+
+    table: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+def leaving_factors(company: Company) -> LeavingFactors:
     """Cox proportional-hazards model of voluntary leaving (statsmodels PHReg, Efron ties, late entry).
 
     Inputs: pay relative to the role's median, absence days in the last year, performance, the
@@ -269,8 +284,9 @@ def leaving_drivers(company: Company) -> tuple[pd.DataFrame, list[str]]:
 
     Returns
     -------
-    (DataFrame, list of str)
-        Columns: ``input``, ``meaning``, ``hazard_ratio``, ``low``, ``high``, ``p_value``, ``reading``; and notes.
+    LeavingFactors
+        ``table`` with columns ``input``, ``meaning``, ``hazard_ratio``, ``low``, ``high``, ``p_value``,
+        ``reading``; and ``notes`` (what was pooled, filled in or dropped, or why no model is shown).
     """
     from statsmodels.duration.hazard_regression import PHReg
 
@@ -278,8 +294,8 @@ def leaving_drivers(company: Company) -> tuple[pd.DataFrame, list[str]]:
     f = survival_frame(company)
     events = int(f["left"].sum())
     if events < MIN_EVENTS:
-        return pd.DataFrame(columns=cols), [f"only {events} people chose to leave in the last {WINDOW_YEARS:g} years; "
-                                            f"a model needs at least {MIN_EVENTS}"]
+        return LeavingFactors(pd.DataFrame(columns=cols), [f"only {events} people chose to leave in the last {WINDOW_YEARS:g} years; "
+                                                           f"a model needs at least {MIN_EVENTS}"])
     X, notes, _ = _features(company, f, company.settings.as_of)
     X, dropped = _usable(_scaled(X))
     notes += dropped
@@ -288,21 +304,19 @@ def leaving_drivers(company: Company) -> tuple[pd.DataFrame, list[str]]:
         if left.sum() in (0, len(left)):
             X = X.drop(columns=c)
             notes.append(f"{_plain(c)} dropped: {'nobody' if left.sum() == 0 else 'everyone'} in it left, so no rate can be compared")
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            res = PHReg(f["time"].to_numpy(), X.to_numpy(), status=f["left"].to_numpy(), entry=f["entry"].to_numpy(),
-                        ties="efron").fit(disp=False)
-        except (np.linalg.LinAlgError, ValueError) as err:
-            return pd.DataFrame(columns=cols), notes + [f"the model could not be fitted ({err}); too few leavers for this many inputs"]
-    if any("converge" in str(w.message).lower() for w in caught) or not np.all(np.isfinite(res.bse)):
-        return pd.DataFrame(columns=cols), notes + ["the model did not converge: some inputs separate leavers from stayers "
-                                                    "almost perfectly in this small sample, so its numbers would mislead"]
+    try:
+        res, converged = fit_and_check(PHReg(f["time"].to_numpy(), X.to_numpy(), status=f["left"].to_numpy(),
+                                             entry=f["entry"].to_numpy(), ties="efron").fit, disp=False)
+    except (np.linalg.LinAlgError, ValueError) as err:
+        return LeavingFactors(pd.DataFrame(columns=cols), notes + [f"the model could not be fitted ({err}); too few leavers for this many inputs"])
+    if not converged or not np.all(np.isfinite(res.bse)):
+        return LeavingFactors(pd.DataFrame(columns=cols), notes + ["the model did not converge: some inputs separate leavers from stayers "
+                                                                   "almost perfectly in this small sample, so its numbers would mislead"])
     b, se = np.asarray(res.params), np.asarray(res.bse)
     out = pd.DataFrame({"input": X.columns, "meaning": [_plain(c) for c in X.columns], "hazard_ratio": np.exp(b),
                         "low": np.exp(b - 1.96 * se), "high": np.exp(b + 1.96 * se), "p_value": np.asarray(res.pvalues)})
     out["reading"] = [_reading(r) for r in out.itertuples()]
-    return out.sort_values("p_value", kind="stable").reset_index(drop=True)[cols], notes
+    return LeavingFactors(out.sort_values("p_value", kind="stable").reset_index(drop=True)[cols], notes)
 
 
 def _reading(r) -> str:
@@ -330,58 +344,84 @@ def auc(y, score) -> float:
     return float((s[y == 1].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
 
 
-def risk_dataset(company: Company, *, months: int = 12) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, pd.DataFrame, list[str]]:
+@dataclass
+class RiskData:
+    """The rows a leaving-risk model learns from and scores (`risk_dataset`)."""
+
+    train: pd.DataFrame  # people employed ``months`` before as_of (employees only)
+    X_train: pd.DataFrame  # their model inputs
+    y: pd.Series  # 1 when they chose to leave since
+    X_score: pd.DataFrame  # today's employees' inputs, clipped to the training range
+    notes: list[str]
+
+
+def risk_dataset(company: Company, *, months: int = 12) -> RiskData:
     """Training rows (people employed ``months`` before as_of, labelled 1 if they chose to leave since)
     and scoring rows (people employed today), with the same model inputs.
 
-    Returns (training people, training inputs, labels, scoring inputs, notes); scoring people are
-    `current_employees` restricted to employees.
+    Scoring people are `smbkit.people.current_employees` restricted to employees.
     """
     s = company.settings
     snap = s.as_of - pd.DateOffset(months=months)
-    e = company.employees[company.employees["employment_type"].isin(EMPLOYEE_TYPES)]
+    e = employees_only(company.employees)
     train = e[(e["hire_date"] <= snap) & (e["exit_date"].isna() | (e["exit_date"] > snap))].reset_index(drop=True)
     y = ((train["exit_date"] <= s.as_of) & (train["exit_reason"] == "voluntary")).astype(int)
     # team belonging is left out: with a handful of teams it acts as a team label and shifts between waves
     Xt, notes, levels = _features(company, train, snap, belonging=False)
-    Xt["tenure_years"] = ((snap - train["hire_date"]).dt.days / 365.25).to_numpy()
-    cur = current_employees(company)
-    cur = cur[cur["employment_type"].isin(EMPLOYEE_TYPES)].reset_index(drop=True)
+    Xt["tenure_years"] = years_between(train["hire_date"], snap).to_numpy()
+    cur = current_employees(company, employees=True).reset_index(drop=True)
     Xs, _, _ = _features(company, cur, s.as_of, levels=levels, belonging=False)
-    Xs["tenure_years"] = ((s.as_of - cur["hire_date"]).dt.days / 365.25).to_numpy()
+    Xs["tenure_years"] = years_between(cur["hire_date"], s.as_of).to_numpy()
     Xs = Xs.reindex(columns=Xt.columns, fill_value=0.0).clip(Xt.min(), Xt.max(), axis=1)  # no extrapolation beyond training
-    return train, Xt, y, Xs, notes
+    return RiskData(train, Xt, y, Xs, notes)
 
 
 def _fit_logit(X: np.ndarray, y: np.ndarray):
-    """Logit by maximum likelihood; L1-regularised (alpha 1) when that fails or separates perfectly."""
+    """Logit by maximum likelihood; L1-regularised (alpha 1) when that fails, does not converge or separates perfectly."""
     from statsmodels.discrete.discrete_model import Logit
+    from statsmodels.tools.sm_exceptions import PerfectSeparationError, PerfectSeparationWarning
 
     design = np.column_stack([np.ones(len(X)), X])
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            res = Logit(y, design).fit(disp=0, maxiter=200)
-            ok = res.mle_retvals.get("converged", True) and np.all(np.isfinite(res.params)) and np.abs(res.params).max() < 15
-        except Exception:  # PerfectSeparationError, LinAlgError: fall back to the regularised fit
-            ok = False
-    if ok and not any("separation" in str(w.message).lower() for w in caught):
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", PerfectSeparationWarning)  # separation is an answer: take the regularised fit
+            res, converged = fit_and_check(Logit(y, design).fit, disp=0, maxiter=200)
+        ok = converged and np.all(np.isfinite(res.params)) and np.abs(res.params).max() < 15
+    except (PerfectSeparationWarning, PerfectSeparationError, np.linalg.LinAlgError, ValueError):
+        ok = False
+    if ok:
         return res, "maximum likelihood"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        alpha = np.r_[0.0, np.ones(X.shape[1])]  # the intercept is not penalised
-        return Logit(y, design).fit_regularized(method="l1", alpha=alpha, disp=0), "regularised (L1, alpha 1)"
+    alpha = np.r_[0.0, np.ones(X.shape[1])]  # the intercept is not penalised
+    res, converged = fit_and_check(Logit(y, design).fit_regularized, method="l1", alpha=alpha, disp=0)
+    return res, "regularised (L1, alpha 1)" + ("" if converged else "; its fit did not fully converge")
 
 
 def _predict(res, X: np.ndarray) -> np.ndarray:
     return np.asarray(res.predict(np.column_stack([np.ones(len(X)), X])))
 
 
-def leave_risk(company: Company, *, months: int = 12, seed: int = 0, individual: bool = False) -> dict:
+@dataclass
+class LeaveRisk:
+    """A leaving-risk model's results (`leave_risk`); every table is empty when no model could be fitted."""
+
+    summary: pd.DataFrame  # measure, value
+    calibration: pd.DataFrame
+    teams: pd.DataFrame
+    individuals: pd.DataFrame  # empty unless asked for
+    oof: pd.DataFrame  # training people with their out-of-fold risk, for `fairness_audit`
+    notes: list[str]
+
+    @property
+    def fitted(self) -> bool:
+        """True when a model was fitted (enough leavers and stayers)."""
+        return not self.summary.empty
+
+
+def leave_risk(company: Company, *, months: int = 12, seed: int = 0, individual: bool = False) -> LeaveRisk:
     """Who may choose to leave within ``months``: a logistic model, its accuracy, and team-level risk.
 
     Trained on the people employed ``months`` before as_of (label: chose to leave since), inputs
-    as in `leaving_drivers` plus tenure, standardised, without team belonging (with a handful of
+    as in `leaving_factors` plus tenure, standardised, without team belonging (with a handful of
     teams it would act as a team label); today's inputs are clipped to the training range. Accuracy: AUC of out-of-fold predictions from
     `CV_FOLDS`-fold cross-validation stratified on the label (seeded), beside the base rate (share who
     left) and a calibration table (predicted against observed by fifths of predicted risk). Scores
@@ -391,19 +431,18 @@ def leave_risk(company: Company, *, months: int = 12, seed: int = 0, individual:
 
     Returns
     -------
-    dict
+    LeaveRisk
         ``summary`` (measure, value), ``calibration``, ``teams``, ``individuals`` (empty unless
         asked), ``oof`` (training people with out-of-fold risk, for `fairness_audit`), ``notes``.
     """
     min_size = privacy.check_min_group_size(company.settings.min_group_size)
-    train, Xt, y, Xs, notes = risk_dataset(company, months=months)
-    empty = {"summary": pd.DataFrame(columns=["measure", "value"]), "calibration": pd.DataFrame(), "teams": pd.DataFrame(),
-             "individuals": pd.DataFrame(), "oof": pd.DataFrame(), "notes": notes}
+    data = risk_dataset(company, months=months)
+    train, Xt, y, Xs, notes = data.train, data.X_train, data.y, data.X_score, data.notes
     pos, neg = int(y.sum()), int((1 - y).sum())
     if pos < MIN_EVENTS or neg < MIN_EVENTS:
-        empty["notes"] = notes + [f"{pos} of {len(y)} people chose to leave in the last {months} months; a risk model needs "
-                                  f"at least {MIN_EVENTS} leavers and {MIN_EVENTS} stayers"]
-        return empty
+        return LeaveRisk(pd.DataFrame(columns=["measure", "value"]), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), pd.DataFrame(),
+                         notes + [f"{pos} of {len(y)} people chose to leave in the last {months} months; a risk model needs "
+                                  f"at least {MIN_EVENTS} leavers and {MIN_EVENTS} stayers"])
     Xt, dropped = _usable(Xt)
     notes += dropped
     Xs = Xs[Xt.columns]
@@ -431,8 +470,7 @@ def leave_risk(company: Company, *, months: int = 12, seed: int = 0, individual:
     cal.index = [f"fifth {i + 1} ({'lowest' if i == 0 else 'highest' if i == 4 else ''} risk)".replace(" ( risk)", "")
                  for i in cal.index]
     cal = cal.rename_axis("predicted risk").reset_index()
-    cur = current_employees(company)
-    cur = cur[cur["employment_type"].isin(EMPLOYEE_TYPES)].reset_index(drop=True)
+    cur = current_employees(company, employees=True).reset_index(drop=True)
     teams = pd.DataFrame({"team": cur["team"], "risk": score}).groupby("team").agg(people=("risk", "size"), risk_pct=("risk", "mean"),
                                                                                    expected_leavers=("risk", "sum")).reset_index()
     teams["risk_pct"] *= 100
@@ -448,8 +486,7 @@ def leave_risk(company: Company, *, months: int = 12, seed: int = 0, individual:
         labels = privacy.person_labels(cur, show_names=company.settings.show_names)
         individuals = pd.DataFrame({"person": cur["employee_id"].map(labels), "team": cur["team"], "role": cur["role"],
                                     "risk_pct": 100 * score}).sort_values("risk_pct", ascending=False).reset_index(drop=True)
-    return {"summary": summary, "calibration": cal, "teams": teams, "individuals": individuals,
-            "oof": train.assign(risk=oof, left=yv), "notes": notes}
+    return LeaveRisk(summary, cal, teams, individuals, train.assign(risk=oof, left=yv), notes)
 
 
 def fairness_audit(company: Company, oof: pd.DataFrame) -> pd.DataFrame:
@@ -483,9 +520,10 @@ def fairness_audit(company: Company, oof: pd.DataFrame) -> pd.DataFrame:
             people=("flagged", "size"), flagged=("flagged", "sum"), leavers=("left", "sum"),
             hits=("flagged", lambda s: int((s & d.loc[s.index, "left"].astype(bool)).sum()))).reset_index()
         g["flag_rate_pct"] = 100 * g["flagged"] / g["people"]
-        g["tpr_pct"] = np.where(g["leavers"] >= min_size, 100 * g["hits"] / g["leavers"].where(g["leavers"] > 0, 1), np.nan)
+        few_leavers = privacy.too_few(g["leavers"], min_size)
+        g["tpr_pct"] = np.where(~few_leavers, 100 * g["hits"] / g["leavers"].where(g["leavers"] > 0, 1), np.nan)
         g = privacy.suppress(g.drop(columns=["flagged", "hits"]), count="people", by=["group"], min_size=min_size)
-        g.loc[g["hidden"] | (g["leavers"] < min_size), "leavers"] = np.nan  # a handful of leavers could be named
+        g.loc[g["hidden"] | privacy.too_few(g["leavers"], min_size), "leavers"] = np.nan  # a handful of leavers could be named
         shown = g[~g["hidden"]]
         top = shown["flag_rate_pct"].max() if len(shown) else np.nan
         g["flag_ratio"] = g["flag_rate_pct"] / top if top and top > 0 else np.nan
@@ -500,9 +538,15 @@ def fairness_audit(company: Company, oof: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)[cols]
 
 
-def retention_decisions(company: Company, milestones: pd.DataFrame, drivers: pd.DataFrame, risk: dict,
-                        fairness: pd.DataFrame) -> list[tuple[str, str, str]]:
-    """Action rows from retention (added to notebook 05's decisions): early leaving, clear drivers, fairness."""
+def retention_decisions(company: Company, milestones: pd.DataFrame, factors: LeavingFactors, risk: LeaveRisk,
+                        fairness: pd.DataFrame) -> pd.DataFrame:
+    """Actions from retention (shown in notebook 05's "What to decide"): early leaving, clear factors, fairness.
+
+    Returns
+    -------
+    DataFrame
+        A `smbkit.decisions.decisions_table`.
+    """
     rows = []
     whole = milestones[milestones["group"] == "company"]
     if len(whole) and whole["stay_1y"].iloc[0] < 0.8:
@@ -510,18 +554,43 @@ def retention_decisions(company: Company, milestones: pd.DataFrame, drivers: pd.
                      f"only {whole['stay_1y'].iloc[0]:.0%} of people are still here after their first year",
                      "a few hours per newcomer (a buddy, a first-month plan)", "more newcomers stay past their first year",
                      "low: onboarding helps even where it is not the cause"))
+    drivers = factors.table
     for d in drivers[(drivers["low"] > 1) | (drivers["high"] < 1)].itertuples():
         rows.append(("medium", f"Look into {d.meaning.split(':')[0]}", d.reading))
     if len(fairness) and fairness["concern"].astype(bool).any():
         rows.append(("high", "Do not use the leaving-risk model for decisions about individuals",
                      "it flags some demographic groups unevenly (see the fairness audit)"))
-    teams = risk.get("teams", pd.DataFrame())
+    teams = risk.teams
     if len(teams) and teams["risk_pct"].notna().any():
         t = teams.sort_values("risk_pct", ascending=False).iloc[0]
         rows.append(("medium", f"Check in with {t['team']} about workload and prospects",
                      f"the model expects about {t['expected_leavers']:.1f} of its {int(t['people'])} people to leave within a year; "
                      "a person, not the model, decides what to do"))
-    return rows
+    return decisions_table(rows)
+
+
+@dataclass
+class RetentionFindings:
+    """Everything notebook 05 shows about who stays and who may leave (`retention_findings`)."""
+
+    curves: pd.DataFrame
+    milestones: pd.DataFrame
+    factors: LeavingFactors
+    risk: LeaveRisk
+    fairness: pd.DataFrame
+    decisions: pd.DataFrame
+
+
+def retention_findings(company: Company, *, individual: bool = False) -> RetentionFindings:
+    """Retention curves and milestones, the Cox model, the leaving-risk model, its fairness audit and
+    the actions they call for, computed once for notebook 05 (``individual`` as in `leave_risk`)."""
+    curves = retention_curves(company)
+    milestones = retention_milestones(curves)
+    factors = leaving_factors(company)
+    risk = leave_risk(company, individual=individual)
+    fairness = fairness_audit(company, risk.oof)
+    return RetentionFindings(curves, milestones, factors, risk, fairness,
+                             retention_decisions(company, milestones, factors, risk, fairness))
 
 
 def notes_sentence(notes: list[str]) -> str:
@@ -543,8 +612,9 @@ def retention_takeaway(milestones: pd.DataFrame) -> str:
     return text
 
 
-def drivers_takeaway(drivers: pd.DataFrame, notes: list[str]) -> str:
-    """Sentence for `leaving_drivers`."""
+def leaving_factors_takeaway(factors: LeavingFactors) -> str:
+    """Sentence for `leaving_factors`."""
+    drivers, notes = factors.table, factors.notes
     if drivers.empty:
         return "No model of leaving is shown: " + "; ".join(notes[-1:]) + "."
     clear = drivers[(drivers["low"] > 1) | (drivers["high"] < 1)]
@@ -554,11 +624,11 @@ def drivers_takeaway(drivers: pd.DataFrame, notes: list[str]) -> str:
     return "What goes with people choosing to leave: " + "; ".join(clear["reading"].head(3)) + ". Going together is not proof of cause."
 
 
-def risk_takeaway(risk: dict) -> str:
+def risk_takeaway(risk: LeaveRisk) -> str:
     """Sentence for `leave_risk`."""
-    s = risk["summary"]
+    s = risk.summary
     if s.empty:
-        return "No leaving-risk model is shown: " + "; ".join(risk["notes"][-1:]) + "."
+        return "No leaving-risk model is shown: " + "; ".join(risk.notes[-1:]) + "."
     v = dict(zip(s["measure"], s["value"]))
     a = float(v["accuracy: cross-validated AUC (0.5 = guessing, 1 = perfect)"])
     quality = ("useful" if a >= 0.75 else "modest" if a >= 0.65 else "weak, little better than guessing" if a >= 0.55

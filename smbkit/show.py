@@ -14,8 +14,9 @@ import numpy as np
 import pandas as pd
 
 from .data import Company
+from .errors import SmbkitWarning
 
-__all__ = ["Page", "safe_for_spreadsheet", "FORMULA_PREFIXES", "TABLE_CSS"]
+__all__ = ["Page", "safe_for_spreadsheet", "html_table", "chart_png", "chart_alt", "FORMULA_PREFIXES", "TABLE_CSS", "WIDGET_NOTE"]
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and Google Sheets
 # (OWASP "CSV injection"); smbkit prefixes such text with an apostrophe.
@@ -64,6 +65,30 @@ class Page:
         self.company = company
         self.tables_dir = Path(out_dir) / "tables" if out_dir else None
         self.saved: list[Path] = []
+        self._show_smbkit_warnings()
+
+    def _show_smbkit_warnings(self):
+        """From now on in this kernel, a `smbkit.errors.SmbkitWarning` is shown on the page as a plain note
+        (every time it is raised); other warnings keep Python's usual handling."""
+        import warnings
+
+        previous = warnings.showwarning
+        if getattr(previous, "_smbkit_page", False):  # a later Page in the same kernel takes over
+            previous = previous._previous
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            if issubclass(category, SmbkitWarning):
+                self.note(str(message))
+            else:
+                previous(message, category, filename, lineno, file, line)
+
+        show._smbkit_page, show._previous = True, previous
+        warnings.showwarning = show
+        warnings.filterwarnings("always", category=SmbkitWarning)
+
+    def note(self, text: str):
+        """Show a caution about the result just above (a small sample, a weak fit), in plain words."""
+        self.say(f"*Read with care:* {text}")
 
     def table(self, table: pd.DataFrame, key: str, *, caption: str | None = None, index: bool = False,
               columns: list[str] | None = None):
@@ -159,6 +184,11 @@ def chart_alt(ax) -> str:
         parts.append(f"Up: {ax.get_ylabel()}.")
     parts.append("The sentence next to it says what it means.")
     return " ".join(parts)
+
+
+def html_table(table: pd.DataFrame, *, caption: str | None = None, index: bool = False, min_size: int | None = None) -> str:
+    """A table as the HTML owners see: readable numbers, hidden cells labelled as hidden."""
+    return _HtmlTable(table, caption, index=index, min_size=min_size)._repr_html_()
 
 
 def _display_bundle(data: dict):

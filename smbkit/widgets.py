@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .data import Company
-from .goals import demand, demand_takeaway, likely_scenario
+from .demand import demand_takeaway, resolve_scenario, role_demand, scenario_names
 
 __all__ = ["demand_explorer", "demand_for_changes", "plan_explorer", "AutomationBasis", "automation_basis", "automation_for",
            "automation_explorer", "belonging_explorer", "Panel"]
@@ -41,14 +41,14 @@ class Panel:
 
     def update(self, sentences, *, chart=None, table: pd.DataFrame | None = None) -> None:
         """Show computed sentences (plain text), a chart (matplotlib Axes) and a table, in that order."""
-        from .show import TABLE_CSS, _HtmlTable, chart_png
+        from .show import TABLE_CSS, chart_png, html_table
 
         parts = [f"<style>{TABLE_CSS}.smbkit-panel img{{max-width:100%;height:auto}}</style>"]
         parts += [f"<p class='smbkit-takeaway'>{html.escape(t)}</p>" for t in sentences if t]
         if chart is not None:
             parts.append(chart_png(chart)[1])
         if table is not None:
-            parts.append(_HtmlTable(table, None, index=False, min_size=self.min_size)._repr_html_())
+            parts.append(html_table(table, min_size=self.min_size))
         self.widget.value = "".join(parts)
 
 
@@ -61,9 +61,9 @@ def _hint(text: str):
 def demand_for_changes(company: Company, changes: dict) -> pd.DataFrame:
     """The recompute behind `demand_explorer`: demand per role for custom driver changes.
 
-    Returns the `demand` table for one scenario named ``custom`` (bench/widget_speed.py times it).
+    Returns the `smbkit.demand.role_demand` table for one scenario named ``custom`` (bench/widget_speed.py times it).
     """
-    return demand(company, changes=changes)
+    return role_demand(company, changes=changes)
 
 
 def demand_explorer(company: Company, *, scenario: str | None = None):
@@ -76,7 +76,7 @@ def demand_explorer(company: Company, *, scenario: str | None = None):
     units = dict(zip(company.drivers["driver"], company.drivers["unit"].fillna("")))
     sc = company.scenarios
     presets = {} if sc is None else {n: dict(zip(g["driver"], g["change_pct"])) for n, g in sc.groupby("scenario", sort=False)}
-    start = scenario or (likely_scenario(company) if presets else None)
+    start = resolve_scenario(company, scenario) if presets else None
     picker = w.Dropdown(options=list(presets) + ["custom"], value=start if start in presets else "custom",
                         description="Scenario", style=LABEL_STYLE)
     sliders = {d: w.FloatSlider(value=float(presets.get(start, {}).get(d, 0.0)), min=SLIDER_RANGE[0], max=SLIDER_RANGE[1],
@@ -121,9 +121,8 @@ def plan_explorer(company: Company, *, scenario: str | None = None, prefer: str 
 
     from .gaps import plan_takeaway, recommended_plan
 
-    sc = company.scenarios
-    names = list(dict.fromkeys(sc["scenario"])) if sc is not None else ["today"]
-    picker = w.Dropdown(options=names, value=scenario or likely_scenario(company), description="Scenario", style=LABEL_STYLE)
+    picker = w.Dropdown(options=scenario_names(company), value=resolve_scenario(company, scenario), description="Scenario",
+                        style=LABEL_STYLE)
     choice = w.ToggleButtons(options=[("Cheapest option", "cost"), ("Prefer training our people", "build")],
                              value=prefer if prefer in ("cost", "build") else "cost",
                              description="Closing skill gaps", style=LABEL_STYLE)
@@ -159,7 +158,7 @@ def automation_basis(company: Company, *, scenario: str | None = None, exclude=(
 
     inputs = option_inputs(company)
     plan = evaluate_options(inputs, company, exclude=exclude)
-    gaps = gap_hours(company, scenario or likely_scenario(company))
+    gaps = gap_hours(company, resolve_scenario(company, scenario))
     scores = task_scores(company)
     return AutomationBasis(company, inputs, scores, gaps, tuple(plan.loc[plan["in_plan"], "option_id"]), role_base(company, scores))
 
@@ -216,8 +215,8 @@ def belonging_explorer(company: Company, *, demographic: str = "", top_points: i
     """Break the Belonging Index down by team or a demographic question, for any survey wave; hidden groups stay hidden."""
     import ipywidgets as w
 
-    from .belonging import FAVORABLE_TOP_POINTS, heatmap_takeaway, results_table, survey_results
     from .plotting import score_heatmap
+    from .survey import FAVORABLE_TOP_POINTS, heatmap_takeaway, results_table, survey_results
 
     demos = [c for c in company.survey_responses.columns if c.startswith("demo_")]
     groups = [("team", "team")] + [(c.removeprefix("demo_").replace("_", " "), c) for c in demos]

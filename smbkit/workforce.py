@@ -12,15 +12,16 @@ import pandas as pd
 from . import privacy
 from ._schema import FILES
 from .data import Company
+from .decisions import decisions_table
+from .people import DAYS_PER_YEAR, current_employees, employees_only
+from .text import money
 
 __all__ = [
-    "EMPLOYEE_TYPES",
     "FLAG_FACTOR",
     "TENURE_BANDS",
     "ADVANCED",
     "NARROW_SPAN",
     "WIDE_SPAN",
-    "current_employees",
     "headcount",
     "tenure",
     "tenure_bands",
@@ -34,12 +35,9 @@ __all__ = [
     "representation",
     "data_quality",
     "workforce_decisions",
-    "decisions_table",
-    "money",
     "company_summary",
     "skills_matrix_takeaway",
     "data_quality_takeaway",
-    "decisions_takeaway",
     "headcount_takeaway",
     "tenure_takeaway",
     "span_takeaway",
@@ -49,9 +47,6 @@ __all__ = [
     "representation_takeaway",
 ]
 
-# Turnover is measured on employees; contractors and freelancers ending an engagement are not
-# separations in the SHRM/BLS sense.
-EMPLOYEE_TYPES = ("full_time", "part_time")
 # (label, lower bound in years inclusive, upper bound exclusive)
 TENURE_BANDS = (("under 1 year", 0, 1), ("1-2 years", 1, 2), ("2-5 years", 2, 5), ("5-10 years", 5, 10), ("10+ years", 10, np.inf))
 # Proficiency at which someone can do the work unsupervised and cover for others (3 = advanced).
@@ -64,38 +59,16 @@ WIDE_SPAN = 15
 # A team's voluntary turnover or absence is flagged when it exceeds the company's own rate by this
 # factor: a relative rule, because published benchmarks differ widely by industry and country.
 FLAG_FACTOR = 1.25
-DAYS_PER_YEAR = 365.25
 # Above this many people a person-by-skill heatmap is no longer readable on a page.
 MATRIX_MAX_PEOPLE = 80
 
 
-def money(value: float, currency: str) -> str:
-    """Format an amount for prose: ``money(1234567, "USD") == "USD 1.23m"``."""
-    if pd.isna(value):
-        return "unknown"
-    sign = "-" if value < 0 else ""
-    v = abs(float(value))
-    if v >= 1e6:
-        return f"{sign}{currency} {v / 1e6:.2f}m"
-    if v >= 1e4:
-        return f"{sign}{currency} {v / 1e3:.0f}k"
-    return f"{sign}{currency} {v:,.0f}"
 
 
 def _pct(part, whole) -> float:
     return float(part) / float(whole) * 100 if whole else float("nan")
 
 
-def current_employees(company: Company, on=None) -> pd.DataFrame:
-    """People employed on a date (default: the analysis date ``as_of``).
-
-    A person counts from ``hire_date`` up to the day before ``exit_date``: the exit date is the
-    day they are no longer on the books at the end of the day.
-    """
-    on = company.settings.as_of if on is None else pd.Timestamp(on)
-    e = company.employees
-    mask = (e["hire_date"] <= on) & (e["exit_date"].isna() | (e["exit_date"] > on))
-    return e[mask]
 
 
 def headcount(company: Company, *, by="team", total: bool = True) -> pd.DataFrame:
@@ -379,7 +352,7 @@ def turnover(company: Company, *, months: int = 12, by: str | None = None, on=No
         raise ValueError(f"months must be at least 1; got: {months!r}")
     as_of = company.settings.as_of if on is None else pd.Timestamp(on)
     start = as_of - pd.DateOffset(months=months)
-    emp = company.employees[company.employees["employment_type"].isin(EMPLOYEE_TYPES)]
+    emp = employees_only(company.employees)
     groups = [("All", emp)] if by is None else [*emp.groupby(by, sort=True), ("All", emp)]
     rows = []
     for name, g in groups:
@@ -518,25 +491,6 @@ def data_quality(company: Company) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["check", "affected", "what_it_means"])
 
 
-PRIORITIES = ("high", "medium", "low")
-
-
-DECISION_COLUMNS = ("priority", "action", "why", "cost", "effect", "risk")
-
-
-def decisions_table(rows: list[tuple]) -> pd.DataFrame:
-    """A "What to decide" table: high first, order kept within a priority.
-
-    Each row is (priority, action, why) or (priority, action, why, cost, effect, risk); the last three,
-    in plain words, feed the decision brief and are left blank where a notebook cannot put a number on them.
-    """
-    rows = [tuple(r) + ("",) * (len(DECISION_COLUMNS) - len(r)) for r in rows]
-    out = pd.DataFrame(rows, columns=list(DECISION_COLUMNS))
-    unknown = set(out["priority"]) - set(PRIORITIES)
-    if unknown:
-        raise ValueError(f"priority must be one of {PRIORITIES}; got: {sorted(unknown)!r}")
-    rank = out["priority"].map({p: k for k, p in enumerate(PRIORITIES)})
-    return out.iloc[np.argsort(rank.to_numpy(), kind="stable")].reset_index(drop=True)
 
 
 def workforce_decisions(company: Company) -> pd.DataFrame:
@@ -728,16 +682,4 @@ def data_quality_takeaway(dq: pd.DataFrame) -> str:
             + "; ".join(f"{r.affected} {r.check}" for r in found.itertuples()) + ".")
     if len(absent):
         text += f" {len(absent)} optional file{'s are' if len(absent) > 1 else ' is'} not provided, so some sections are skipped."
-    return text
-
-
-def decisions_takeaway(decisions: pd.DataFrame) -> str:
-    """Sentence for a "What to decide" table (columns priority, action, why)."""
-    if decisions.empty:
-        return "Nothing in these numbers calls for action."
-    high = decisions[decisions["priority"] == "high"]
-    text = f"{len(decisions)} actions come out of these numbers, {len(high)} of them urgent."
-    if len(high):
-        first = high.iloc[0]["action"]
-        text += f" Start with: {first[:1].lower() + first[1:]}."
     return text

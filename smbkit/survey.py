@@ -1,0 +1,272 @@
+"""The belonging survey: answers scored, and results by group that keep small groups hidden.
+
+Reverse-coded items are turned round, answers rescaled to 0-100, dimensions and the Belonging
+Index formed per respondent; `survey_results` gives every measure per wave and group through
+`smbkit.privacy`. Notebook 05 (`smbkit.belonging`, `smbkit.listening`) and the leaving models
+(`smbkit.retention`) build on these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import privacy
+from .data import Company
+
+__all__ = [
+    "FAVORABLE_TOP_POINTS",
+    "PROMOTER_MIN",
+    "DETRACTOR_MAX",
+    "survey_items",
+    "scored_responses",
+    "demographic_column",
+    "enps",
+    "survey_results",
+    "results_table",
+    "CronbachAlpha",
+    "cronbach_alpha",
+    "heatmap_takeaway",
+]
+
+# Favourable = the top two points of the scale ("top-two-box"), as engagement survey products report it.
+FAVORABLE_TOP_POINTS = 2
+# eNPS: promoters answer 9-10, detractors 0-6 (Reichheld, "The One Number You Need to Grow", 2003).
+PROMOTER_MIN, DETRACTOR_MAX = 9, 6
+
+
+def survey_items(company: Company) -> pd.DataFrame:
+    """survey_items.csv with ``scale_max`` filled in (5 when blank); refused without a survey."""
+    if company.survey_items is None or company.survey_responses is None:
+        raise ValueError("this analysis needs survey_items.csv and survey_responses.csv, which this company folder does not have")
+    items = company.survey_items.copy()
+    items["scale_max"] = items["scale_max"].fillna(5).astype(int)
+    return items
+
+
+def scored_responses(company: Company, *, top_points: int = FAVORABLE_TOP_POINTS) -> pd.DataFrame:
+    """Survey rows ready for analysis: consent=false rows dropped, reverse-coded items turned round.
+
+    Each item answer x on a 1..m scale becomes, for a reverse-coded item, m + 1 - x. Added columns:
+    ``fav__<item>`` (True when the answer is in the top ``top_points`` points, missing when blank),
+    ``dim__<dimension>`` (the respondent's mean of that dimension's answers on 0-100:
+    (x - 1) / (m - 1) x 100), ``belonging_index`` (mean of the respondent's dimension scores, each
+    dimension weighted equally) and ``wave`` as a date. Respondent ids and employee ids are dropped:
+    analyses never need them.
+    """
+    items = survey_items(company)
+    r = company.survey_responses
+    r = r[r["consent"].ne(False).fillna(True)].drop(columns=["respondent_id", "employee_id"]).reset_index(drop=True)
+    out = r.copy()
+    norm = {}
+    for it in items.itertuples():
+        x = r[it.item_id].astype("float64")
+        if it.reverse_coded:
+            x = it.scale_max + 1 - x
+        out[it.item_id] = x
+        out[f"fav__{it.item_id}"] = (x >= it.scale_max - top_points + 1).where(x.notna())
+        norm[it.item_id] = (x - 1) / (it.scale_max - 1) * 100
+    for dim, grp in items.groupby("dimension", sort=False):
+        out[f"dim__{dim}"] = pd.DataFrame({i: norm[i] for i in grp["item_id"]}).mean(axis=1)
+    dims = [c for c in out.columns if c.startswith("dim__")]
+    out["belonging_index"] = out[dims].mean(axis=1)
+    return out
+
+
+def demographic_column(company: Company, name: str = "") -> str | None:
+    """The demo_* column of survey_responses.csv to break results down by: ``name`` if given
+    (refused when the survey has no such column), else the first one, else ``None``."""
+    r = company.survey_responses
+    columns = [] if r is None else [c for c in r.columns if c.startswith("demo_")]
+    if name:
+        if name not in columns:
+            raise ValueError(f"demographic must be one of the survey's demo_* columns {columns}; got: {name!r}")
+        return name
+    return columns[0] if columns else None
+
+
+def enps(scores) -> float:
+    """Employee Net Promoter Score: % promoters (9-10) - % detractors (0-6) of the answers given.
+
+    Examples
+    --------
+    >>> enps([10, 9, 8, 7, 6, 0, None])
+    0.0
+    """
+    s = pd.Series(scores, dtype="float64").dropna()
+    if s.empty:
+        return float("nan")
+    return float(((s >= PROMOTER_MIN).mean() - (s <= DETRACTOR_MAX).mean()) * 100)
+
+
+def _row_parts(r: pd.DataFrame, items: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Per-respondent pieces that add up to every measure of any group (so groups are a groupby-sum)."""
+    parts = {"bi_n": r["belonging_index"].notna().astype(float), "bi_sum": r["belonging_index"].fillna(0.0)}
+    fav_all, ans_all = 0.0, 0.0
+    dims = list(dict.fromkeys(items["dimension"]))
+    for dim in dims:
+        ids = list(items.loc[items["dimension"] == dim, "item_id"])
+        fav = r[[f"fav__{i}" for i in ids]].astype("float64")
+        parts[f"{dim}_n"] = r[f"dim__{dim}"].notna().astype(float)
+        parts[f"{dim}_sum"] = r[f"dim__{dim}"].fillna(0.0)
+        parts[f"{dim}_fav"] = fav.sum(axis=1)
+        parts[f"{dim}_ans"] = fav.notna().sum(axis=1).astype(float)
+        fav_all = fav_all + parts[f"{dim}_fav"]
+        ans_all = ans_all + parts[f"{dim}_ans"]
+    parts["bi_fav"], parts["bi_ans"] = fav_all, ans_all
+    e = r["enps"].astype("float64")
+    parts["enps_n"] = e.notna().astype(float)
+    parts["enps_pro"] = (e >= PROMOTER_MIN).astype(float)
+    parts["enps_det"] = (e <= DETRACTOR_MAX).astype(float)
+    return pd.DataFrame(parts), dims
+
+
+def _measures_from_sums(sums: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
+    """Long table of measures from the group sums of `_row_parts` (one row per group and measure)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frames = [pd.DataFrame({"measure": "belonging_index", "n": sums["bi_n"], "score": sums["bi_sum"] / sums["bi_n"],
+                                "favourable_pct": sums["bi_fav"] / sums["bi_ans"] * 100})]
+        for dim in dims:
+            frames.append(pd.DataFrame({"measure": dim, "n": sums[f"{dim}_n"], "score": sums[f"{dim}_sum"] / sums[f"{dim}_n"],
+                                        "favourable_pct": sums[f"{dim}_fav"] / sums[f"{dim}_ans"] * 100}))
+        frames.append(pd.DataFrame({"measure": "enps", "n": sums["enps_n"],
+                                    "score": (sums["enps_pro"] - sums["enps_det"]) / sums["enps_n"] * 100,
+                                    "favourable_pct": sums["enps_pro"] / sums["enps_n"] * 100}))
+    out = pd.concat(frames)
+    out["n"] = out["n"].astype(int)
+    return out
+
+
+def survey_results(company: Company, *, by: str | list[str] | None = None, top_points: int = FAVORABLE_TOP_POINTS) -> pd.DataFrame:
+    """Belonging measures per wave (and per group), with small groups hidden.
+
+    Measures: ``belonging_index`` (0-100; its favourable_pct pools every item), one row per
+    dimension (mean score 0-100 and favourable %) and ``enps`` (-100..100; favourable_pct is the
+    share of promoters). ``n`` counts the respondents who answered that measure.
+
+    Privacy: each measure of each wave is one breakdown; groups under min_group_size are hidden and
+    complemented (`privacy.suppress`). With two ``by`` columns (e.g. team and a demo_* column) the
+    crossed table is protected against both one-way tables (`privacy.suppress_crossed`).
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``wave``, the ``by`` columns (absent for the company as a whole), ``measure``,
+        ``n``, ``score``, ``favourable_pct``, ``hidden``.
+    """
+    keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    if len(keys) > 2:
+        raise ValueError(f"by takes at most two columns; got: {keys!r}")
+    r = scored_responses(company, top_points=top_points)
+    for k in keys:
+        if k not in r.columns:
+            raise ValueError(f"survey_responses.csv has no column {k!r}; group by team or one of its demo_* columns")
+    items = survey_items(company)
+    parts, dims = _row_parts(r, items)
+    labels = r[["wave", *keys]].copy()
+    for k in keys:
+        labels[k] = labels[k].astype("object").where(labels[k].notna(), "not recorded")
+    sums = parts.groupby([labels[c] for c in labels.columns], sort=True).sum()
+    long = _measures_from_sums(sums, dims).reset_index()
+    order = {m: i for i, m in enumerate(["belonging_index", *dims, "enps"])}
+    out = long.sort_values([*["wave", *keys]], kind="stable")
+    out = out.assign(_o=out["measure"].map(order)).sort_values(["wave", *keys, "_o"], kind="stable").drop(columns="_o")
+    out = out[["wave", *keys, "measure", "n", "score", "favourable_pct"]].reset_index(drop=True)
+    for k in keys:
+        out[k] = out[k].astype("str")
+    k_min = company.settings.min_group_size
+    if len(keys) < 2:
+        return privacy.suppress(out, count="n", by=keys, within=["wave", "measure"], min_size=k_min)
+    margins = [survey_results(company, by=k, top_points=top_points) for k in keys]
+
+    def hidden_of(margin, col):
+        table = margin[margin["hidden"]]
+        sets = table.groupby(["wave", "measure"])[col].agg(set).to_dict()
+        return lambda key: sets.get(key, set())
+
+    return privacy.suppress_crossed(out, count="n", rows=keys[0], cols=keys[1], within=["wave", "measure"], min_size=k_min,
+                                    hidden_rows=hidden_of(margins[0], keys[0]), hidden_cols=hidden_of(margins[1], keys[1]))
+
+
+def results_table(results: pd.DataFrame, by: str | list[str], *, wave=None) -> pd.DataFrame:
+    """`survey_results` of one wave (default: the latest) as one row per group and one column per measure.
+
+    Returns
+    -------
+    DataFrame
+        Columns: the ``by`` column(s), ``n`` (respondents with a Belonging Index), ``belonging_index``,
+        the dimensions, ``enps`` and ``hidden`` (true when any of the row's figures is hidden; hidden
+        figures are blank).
+    """
+    keys = [by] if isinstance(by, str) else list(by)
+    wave = results["wave"].max() if wave is None else pd.Timestamp(wave)
+    r = results[results["wave"] == wave]
+    measures = list(dict.fromkeys(r["measure"]))
+    wide = r.pivot_table(index=keys, columns="measure", values="score", aggfunc="first", dropna=False, sort=False)
+    wide = wide.reindex(columns=measures)
+    n = r[r["measure"] == "belonging_index"].set_index(keys)["n"]
+    hidden = r.groupby(keys, sort=False)["hidden"].any()
+    out = wide.assign(n=n, hidden=hidden).reset_index()
+    out.columns.name = None
+    return out[[*keys, "n", *measures, "hidden"]]
+
+
+@dataclass(frozen=True)
+class CronbachAlpha:
+    """Cronbach's alpha of a set of items with its confidence interval (see `cronbach_alpha`)."""
+
+    items: int
+    n: int
+    alpha: float = np.nan
+    ci_low: float = np.nan
+    ci_high: float = np.nan
+
+
+def cronbach_alpha(answers: pd.DataFrame, *, confidence: float = 0.95) -> CronbachAlpha:
+    """Cronbach's alpha of a set of items, with Feldt's confidence interval.
+
+    alpha = k / (k - 1) x (1 - sum of item variances / variance of the total), on complete rows
+    (Cronbach, 1951). The interval follows Feldt, Woodruff & Salih (1987):
+    1 - (1 - alpha) x F(1 - g/2; n - 1, (n - 1)(k - 1)) to 1 - (1 - alpha) x F(g/2; ...), g = 1 - confidence.
+
+    Returns
+    -------
+    CronbachAlpha
+        ``items``, ``n`` (complete rows), ``alpha``, ``ci_low``, ``ci_high``; NaN where there are
+        fewer than 2 items or 3 rows.
+    """
+    from scipy.stats import f
+
+    data = answers.dropna().astype("float64")
+    n, k = data.shape
+    if k < 2 or n < 3:
+        return CronbachAlpha(k, n)
+    total_var = data.sum(axis=1).var(ddof=1)
+    if total_var == 0:
+        return CronbachAlpha(k, n)
+    alpha = k / (k - 1) * (1 - data.var(ddof=1).sum() / total_var)
+    g = 1 - confidence
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    return CronbachAlpha(k, n, float(alpha), float(1 - (1 - alpha) * f.ppf(1 - g / 2, df1, df2)),
+                         float(1 - (1 - alpha) * f.ppf(g / 2, df1, df2)))
+
+
+def heatmap_takeaway(results: pd.DataFrame, by: str) -> str:
+    """Sentence for a heatmap of `survey_results` by a group column (latest wave, Belonging Index)."""
+    latest = results[results["wave"] == results["wave"].max()]
+    bi = latest[latest["measure"] == "belonging_index"]
+    shown = bi[~bi["hidden"]]
+    hidden = int(bi["hidden"].sum())
+    label = by.removeprefix("demo_").replace("_", " ")
+    if shown.empty:
+        return f"No {label} group is large enough to show on its own."
+    lo, hi = shown.loc[shown["score"].idxmin()], shown.loc[shown["score"].idxmax()]
+    if len(shown) == 1:
+        text = f"By {label}, only {lo[by]} is large enough to show: Belonging Index {lo['score']:.0f}."
+    else:
+        text = f"By {label}, the Belonging Index runs from {lo['score']:.0f} ({lo[by]}) to {hi['score']:.0f} ({hi[by]})."
+    if hidden:
+        text += f" {hidden} group{'s are' if hidden > 1 else ' is'} hidden to protect small groups."
+    return text

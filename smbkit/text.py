@@ -1,0 +1,30 @@
+"""Numbers and words for the sentences smbkit writes: money, counts and plurals."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["money"]
+
+
+def money(value: float, currency: str) -> str:
+    """Format an amount for prose: ``money(1234567, "USD") == "USD 1.23m"``.
+
+    Examples
+    --------
+    >>> money(1234567, "USD")
+    'USD 1.23m'
+    >>> money(-45600, "EUR")
+    '-EUR 46k'
+    >>> money(950, "GBP")
+    'GBP 950'
+    """
+    if pd.isna(value):
+        return "unknown"
+    sign = "-" if value < 0 else ""
+    v = abs(float(value))
+    if v >= 1e6:
+        return f"{sign}{currency} {v / 1e6:.2f}m"
+    if v >= 1e4:
+        return f"{sign}{currency} {v / 1e3:.0f}k"
+    return f"{sign}{currency} {v:,.0f}"
