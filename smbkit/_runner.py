@@ -14,6 +14,9 @@ import sys
 import time
 from pathlib import Path
 
+__all__ = ["DEFAULT_CELL_TIMEOUT", "KERNEL_START_ATTEMPTS", "skip_slow_iri_checker", "kernel_manager_class", "failed_cell",
+           "shutdown_warm", "has_warm_kernel", "warm_kernel", "start_warm_kernel", "execute"]
+
 # A kernel that dies while starting (most often two kernels racing for the same port when
 # notebooks start in parallel, papermill issue #711) is started again; so is one that hangs.
 KERNEL_START_ATTEMPTS = 3
@@ -100,7 +103,8 @@ RESET_TIMEOUT = 60.0
 _warm = None  # this process's warm kernel manager, if any
 
 
-def _shutdown_warm() -> None:
+def shutdown_warm() -> None:
+    """Shut this process's warm kernel down (nothing happens when there is none)."""
     global _warm
     km, _warm = _warm, None
     if km is None:
@@ -113,6 +117,11 @@ def _shutdown_warm() -> None:
         run_sync(km.shutdown_kernel)(now=False)
     except Exception:  # already gone
         pass
+
+
+def has_warm_kernel() -> bool:
+    """True while this process keeps a warm kernel."""
+    return _warm is not None
 
 
 def _run_quietly(kc, code: str, timeout: float) -> dict:
@@ -150,11 +159,11 @@ def warm_kernel(log: Path):
         alive = _warm.has_kernel and run_sync(_warm.is_alive)()
         if alive and _reset(_warm):
             return _warm
-        _shutdown_warm()
+        shutdown_warm()
     import multiprocessing.util
 
     _warm = kernel_manager_class(log)(kernel_name="python3")
-    multiprocessing.util.Finalize(None, _shutdown_warm, exitpriority=20)
+    multiprocessing.util.Finalize(None, shutdown_warm, exitpriority=20)
     return _warm
 
 
@@ -180,7 +189,7 @@ def start_warm_kernel(log: Path) -> None:
         run_sync(kc.wait_for_ready)(timeout=WARM_UP_TIMEOUT)
         _run_quietly(kc, WARM_UP_CODE, WARM_UP_TIMEOUT)
     except Exception:
-        _shutdown_warm()
+        shutdown_warm()
 
 
 def execute(source: Path, target: Path, params: dict, cell_timeout: float = DEFAULT_CELL_TIMEOUT, *,
@@ -222,7 +231,7 @@ def execute(source: Path, target: Path, params: dict, cell_timeout: float = DEFA
         except (CellTimeoutError, DeadKernelError, RuntimeError, TimeoutError) as e:
             last_error = e
             if warm:  # a hung or dead kernel is never reused
-                _shutdown_warm()
+                shutdown_warm()
             time.sleep(0.5 * (attempt + 1))
     what = (f"a cell ran longer than the cell timeout of {cell_timeout:g} seconds" if isinstance(last_error, CellTimeoutError)
             else f"{type(last_error).__name__}: {last_error}")

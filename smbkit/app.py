@@ -20,18 +20,11 @@ import time
 from pathlib import Path
 
 from .data import DATA_ENV, Company
-from .report import NOTEBOOKS, notebooks_dir
+from .notebooks import NOTEBOOKS, START, notebooks_dir
+from .people import current_employees
 
-__all__ = ["START", "DESCRIPTIONS", "landing", "free_port", "port_is_free", "app_command", "lab_command", "prepare_workspace", "serve"]
+__all__ = ["landing", "free_port", "port_is_free", "app_command", "lab_command", "prepare_workspace", "serve", "new_token"]
 
-START = "00_start_here"  # the landing notebook: which company is open, and the five notebooks
-DESCRIPTIONS = {
-    "01_assess_workforce": "Who works here: headcount, tenure, skills and where the business hangs on one person.",
-    "02_define_goals": "Where the business is going: goals, the work they create and the people each scenario needs.",
-    "03_find_gaps": "What is missing: people and skills short, and how to close each gap (hire, train, contract, automate).",
-    "04_plan_automation": "Which tasks tools can take, what that is worth, and how jobs change without losing oversight.",
-    "05_measure_belonging": "Whether people feel they belong, where it is at risk, and who may be thinking of leaving.",
-}
 SERVER_START_SECONDS = 60  # how long to wait for the server to answer before giving up
 
 
@@ -39,16 +32,14 @@ def landing(company: Company, *, links: bool = True):
     """The start page's body: which company is open and a link to each notebook with what it answers."""
     from IPython.display import HTML
 
-    from .workforce import current_employees
-
     s = company.settings
     people = len(current_employees(company))
     items = []
-    for name in NOTEBOOKS:
-        number, title = name.split("_", 1)
+    for nb in NOTEBOOKS:
+        number, title = nb.name.split("_", 1)
         label = f"{number} · {title.replace('_', ' ').capitalize()}"
-        head = f"<a href='{name}.ipynb'>{html.escape(label)}</a>" if links else html.escape(label)
-        items.append(f"<li><b>{head}</b>: {html.escape(DESCRIPTIONS[name])}</li>")
+        head = f"<a href='{nb.name}.ipynb'>{html.escape(label)}</a>" if links else html.escape(label)
+        items.append(f"<li><b>{head}</b>: {html.escape(nb.summary)}</li>")
     return HTML(f"<div class='smbkit-landing'><p><b>Company open:</b> {html.escape(s.name)}, {people} people, "
                 f"analysis date {s.as_of.date()} (folder: <code>{html.escape(str(company.path))}</code>).</p>"
                 f"<ol style='list-style:none;padding-left:0'>{''.join(items)}</ol></div>")

@@ -3,7 +3,7 @@
 Locally, one pool of worker processes runs the notebooks of all companies (one notebook per worker
 at a time, the same isolation as `smbkit run`), so the machine stays busy while a company's slowest
 notebook finishes. With a Dask scheduler address, each company is sent to the cluster as one task
-that runs `smbkit.report.run` there. A company whose input is invalid or whose notebook fails is
+that runs `smbkit.run.run` there. A company whose input is invalid or whose notebook fails is
 recorded with its message; its partial output is kept and the others go on.
 """
 
@@ -18,9 +18,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import runcache
 from ._runner import DEFAULT_CELL_TIMEOUT
-from .data import InputError, remove_run_cache
-from .report import NotebookResult, UsageError, _child, _pool, _progress, _result, finish, notebook_job, prepare, run
+from .data import InputError
+from .errors import UsageError
+from .run import NotebookPool, NotebookResult, finish, prepare, progress_bar, run
 
 __all__ = ["CompanyResult", "company_folders", "batch", "run_company", "summary_table", "print_summary", "SUMMARY_FILE", "ERRORS_FILE"]
 
@@ -83,7 +85,7 @@ def batch(clients_dir, out_dir, *, notebooks: list[str] | None = None, parameter
         Worker processes (notebooks run at once) on this machine; default: the number of CPUs.
     scheduler : str, optional
         Address of a Dask distributed scheduler (``tcp://host:8786``): each company becomes one
-        task there, running `smbkit.report.run` with its notebooks one after another.
+        task there, running `smbkit.run.run` with its notebooks one after another.
 
     Returns
     -------
@@ -100,7 +102,7 @@ def batch(clients_dir, out_dir, *, notebooks: list[str] | None = None, parameter
             results = _local(folders, out_dir, notebooks, parameters, workers or os.cpu_count() or 1, progress, cell_timeout)
         finally:  # interrupted or not, no cached company (it holds names) stays behind
             for f in folders:
-                remove_run_cache(out_dir / f.name)
+                runcache.remove(out_dir / f.name)
     summary_table(results).to_csv(out_dir / SUMMARY_FILE, index=False)
     return results
 
@@ -108,42 +110,42 @@ def batch(clients_dir, out_dir, *, notebooks: list[str] | None = None, parameter
 def _local(folders, out_dir, notebooks, parameters, workers, progress, cell_timeout) -> list[CompanyResult]:
     done: dict[str, CompanyResult] = {}
     prepared = {}
-    pending = {}
+    pending: dict[str, dict[str, NotebookResult]] = {}
     started = {}
-    log = out_dir / "logs" / "kernels.log"
+    bar = None
     # the workers start their kernels while the companies are checked; each company's notebooks are
     # handed out as soon as it has passed, so the first companies finish first
-    with _pool(max(1, workers), warm_log=log) as pool:
+    with NotebookPool(max(1, workers), out_dir / "logs" / "kernels.log") as pool:
         futures = {}
         for f in folders:
             out = out_dir / f.name
             try:
-                prepared[f.name] = (prepare(f, out, notebooks=notebooks, parameters=parameters), out)
+                prepared[f.name] = prepare(f, out, notebooks=notebooks, parameters=parameters, cell_timeout=cell_timeout)
             except InputError as e:
                 done[f.name] = _invalid(f.name, out, e)
                 continue
             pending[f.name] = {}
             started[f.name] = time.perf_counter()
-            for nb, params in prepared[f.name][0][1].items():
-                args = notebook_job(out, nb, params, cell_timeout)
-                futures[pool.submit(_child, *args, warm=True, log=log)] = (f.name, nb, args[1])
-        bar = _progress(len(folders), progress)
+            for job in prepared[f.name].jobs:
+                futures[pool.submit(job)] = (f.name, job)
+        bar = progress_bar(len(folders), progress, unit="company", desc="companies")
         if bar is not None:
             bar.update(len(done))
         for fut in as_completed(futures):
-            name, nb, output = futures[fut]
+            name, job = futures[fut]
             try:
-                pending[name][nb] = _result(nb, output, fut.result())
+                pending[name][job.name] = fut.result()
             except Exception as e:  # a worker that died: record it for this company, go on with the others
-                pending[name][nb] = NotebookResult(nb, False, 0.0, output, None, f"{type(e).__name__}: {e}")
-            (company, jobs), out = prepared[name]
-            if len(pending[name]) == len(jobs):
-                ordered = [pending[name][n] for n in jobs]
+                pending[name][job.name] = NotebookResult(job.name, False, 0.0, job.target, None, f"{type(e).__name__}: {e}")
+            run_ = prepared[name]
+            if len(pending[name]) == len(run_.jobs):
+                ordered = [pending[name][j.name] for j in run_.jobs]
                 try:
-                    finish(company, out, ordered)
-                    done[name] = _outcome(name, out, ordered, time.perf_counter() - started[name])
-                except Exception as e:
-                    done[name] = CompanyResult(name, "failed", time.perf_counter() - started[name], f"writing the report failed: {e}", out)
+                    finish(run_, ordered)
+                    done[name] = _outcome(name, run_.out_dir, ordered, time.perf_counter() - started[name])
+                except Exception as e:  # a report that cannot be written fails this company only
+                    done[name] = CompanyResult(name, "failed", time.perf_counter() - started[name], f"writing the report failed: {e}",
+                                               run_.out_dir)
                 if bar is not None:
                     bar.set_postfix_str(f"{name} {done[name].status}")
                     bar.update(1)

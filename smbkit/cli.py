@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from ._runner import DEFAULT_CELL_TIMEOUT
+
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID = 0, 1, 2
@@ -66,8 +68,8 @@ def _notebook_options(s, parameter_help: str, workers_help: str) -> None:
     s.add_argument("--notebooks", help="which notebooks, e.g. 01,03 (default: all)")
     s.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE", help=parameter_help)
     s.add_argument("--workers", type=int, help=workers_help)
-    s.add_argument("--cell-timeout", type=float, default=300.0, metavar="SECONDS",
-                   help="a cell running longer is taken as a hung kernel and its notebook is run again (default: 300)")
+    s.add_argument("--cell-timeout", type=float, default=DEFAULT_CELL_TIMEOUT, metavar="SECONDS",
+                   help=f"a cell running longer is taken as a hung kernel and its notebook is run again (default: {DEFAULT_CELL_TIMEOUT:g})")
 
 
 def _server_options(s, port: int) -> None:
@@ -90,7 +92,7 @@ def _parse_parameters(items: list[str]) -> dict:
 
 
 def main(argv=None) -> int:
-    from .report import skip_slow_iri_checker
+    from ._runner import skip_slow_iri_checker
 
     skip_slow_iri_checker()
     args = _parser().parse_args(argv)
@@ -187,7 +189,8 @@ def _print_input_error(e) -> None:
 
 def _common(args):
     """Parameters and notebooks of run and batch, with their limits checked."""
-    from .report import UsageError, select_notebooks
+    from .errors import UsageError
+    from .notebooks import select_notebooks
 
     params = _parse_parameters(args.parameter)
     names = select_notebooks(args.notebooks)
@@ -200,7 +203,7 @@ def _common(args):
 
 def _batch(args) -> int:
     from .batch import batch, print_summary
-    from .report import UsageError
+    from .errors import UsageError
 
     try:
         params, names = _common(args)
@@ -215,7 +218,8 @@ def _batch(args) -> int:
 
 def _run(args) -> int:
     from .data import InputError
-    from .report import UsageError, run
+    from .errors import UsageError
+    from .run import run
 
     try:
         params, names = _common(args)
@@ -277,7 +281,8 @@ def _server_port(args, command: str) -> int | None:
 
 
 def _app(args) -> int:
-    from .app import START, app_command, serve
+    from .app import app_command, serve
+    from .notebooks import START
 
     folder = _company_for_server(args, "app")
     port = _server_port(args, "app")
@@ -288,7 +293,8 @@ def _app(args) -> int:
 
 
 def _lab(args) -> int:
-    from .app import START, lab_command, new_token, prepare_workspace, serve
+    from .app import lab_command, new_token, prepare_workspace, serve
+    from .notebooks import START
 
     folder = _company_for_server(args, "lab")
     port = _server_port(args, "lab")
