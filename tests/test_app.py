@@ -8,8 +8,10 @@ import pandas as pd
 from conftest import SAMPLE, run_cli
 
 import smbkit
-from smbkit.app import START, landing, port_is_free, prepare_workspace
-from smbkit.report import NOTEBOOKS, notebooks_dir
+from smbkit.app import landing, port_is_free, prepare_workspace
+from smbkit.notebooks import START, names, notebooks_dir
+
+NOTEBOOKS = names()
 
 
 def test_notebooks_open_the_company_the_app_was_started_with(tmp_path, monkeypatch):
@@ -60,7 +62,7 @@ def test_lab_works_on_copies_and_keeps_the_owners_changes(tmp_path):
 
 
 def test_belonging_explorer_switches_grouping_and_wave_and_keeps_small_groups_hidden(sample):
-    from smbkit.belonging import results_table, survey_results
+    from smbkit.survey import results_table, survey_results
     from smbkit.widgets import belonging_explorer
 
     box = belonging_explorer(sample, demographic="demo_age_band")

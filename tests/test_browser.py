@@ -19,7 +19,10 @@ import pytest
 from conftest import SAMPLE
 
 from smbkit.app import free_port
-from smbkit.report import NOTEBOOKS, find_chromium
+from smbkit.notebooks import names
+from smbkit.report import find_chromium
+
+NOTEBOOKS = names()
 
 ARTIFACTS = Path(os.environ.get("SMBKIT_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

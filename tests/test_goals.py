@@ -2,7 +2,6 @@
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 from conftest import person, write_company
@@ -87,150 +86,9 @@ def test_pace_check_against_history_by_hand(okr_company):
     assert g._best_yearly_pace(pd.Series([100.0] * 12 + [110.0] * 12), 1.0) == pytest.approx(0.1)
 
 
-@pytest.fixture
-def demand_company(tmp_path):
-    emp = [person("A1", "Shop", "Seller"), person("A2", "Shop", "Seller"),
-           person("K1", "Kitchen", "Cook", etype="part_time", fte=0.5), person("K2", "Kitchen", "Cook")]
-    roles = [
-        {"role": "Seller", "driver": "orders", "units_per_fte": 500, "fixed_fte": ""},
-        {"role": "Cook", "driver": "orders", "units_per_fte": 800, "fixed_fte": ""},
-        {"role": "Driver", "driver": "", "units_per_fte": "", "fixed_fte": 1.5},
-    ]
-    scen = [
-        {"scenario": "up", "driver": "orders", "change_pct": 30, "probability": 0.25},
-        {"scenario": "flat", "driver": "orders", "change_pct": 0, "probability": 0.75},
-    ]
-    return smbkit.load_company(write_company(tmp_path / "d", employees=emp, roles=roles, scenarios=scen,
-                                             drivers=[{"driver": "orders", "current_value": 1000, "unit": "orders"}]))
-
-
-def test_demand_by_hand(demand_company):
-    d = g.demand(demand_company).set_index(["scenario", "role"])
-    # up: 1300 orders. Sellers 1300 / 500 = 2.6 -> 3 people (full-time role); cooks 1300 / 800 = 1.625,
-    # kept as 1.6 because the role has a part-timer; drivers fixed 1.5, new role, rounded up to 2.
-    assert d.loc[("up", "Seller"), "required_fte"] == pytest.approx(2.6)
-    assert d.loc[("up", "Seller"), "planned_fte"] == 3
-    assert d.loc[("up", "Cook"), "required_fte"] == pytest.approx(1.625)
-    assert d.loc[("up", "Cook"), "planned_fte"] == pytest.approx(1.6)
-    assert d.loc[("up", "Driver"), "planned_fte"] == 2
-    assert d.loc[("flat", "Seller"), "planned_fte"] == 2 and d.loc[("flat", "Seller"), "change_fte"] == 0
-    assert d.loc[("up", "Cook"), "current_fte"] == pytest.approx(1.5)
-
-
-def test_expected_demand_weights_by_probability(demand_company):
-    e = g.expected_demand(g.demand(demand_company)).set_index("role")
-    assert e.loc["Seller", "expected_fte"] == pytest.approx(0.25 * 2.6 + 0.75 * 2.0)
-    assert e.loc["Seller", "change_fte"] == pytest.approx(0.25 * 2.6 + 0.75 * 2.0 - 2)
-    assert g.likely_scenario(demand_company) == "flat"
-    pivot = g.demand_pivot(g.demand(demand_company)).set_index("role")
-    assert list(pivot.columns) == ["current_fte", "up", "flat", "expected_fte"]
-
-
-def test_custom_changes_replace_the_scenarios(demand_company):
-    d = g.demand(demand_company, changes={"orders": -50})
-    assert set(d["scenario"]) == {"custom"}
-    assert d.set_index("role").loc["Seller", "required_fte"] == pytest.approx(1.0)
-    with pytest.raises(ValueError, match=r"unknown drivers \['weather'\]"):
-        g.demand(demand_company, changes={"weather": 10})
-
-
 def test_decisions_flag_no_regret_hires(demand_company):
     dec = g.goals_decisions(demand_company)
     # flat (likely) needs 2 drivers against 0: +2 in every scenario -> high priority
     assert dec.iloc[0]["priority"] == "high" and "Driver" in dec.iloc[0]["action"]
     with pytest.raises(ValueError, match="unknown scenario 'boom'"):
         g.goals_decisions(demand_company, scenario="boom")
-
-
-def _synthetic(tmp_path, n, *, seed=0):
-    months = pd.period_range(end="2025-12", periods=n, freq="M")
-    t = np.arange(n)
-    rng = np.random.default_rng(seed)
-    y = 200 + 2.0 * t + 20 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 1.5, n)
-    hist = [{"month": str(m), "driver": "orders", "value": round(v, 3)} for m, v in zip(months, y)]
-    c = smbkit.load_company(write_company(tmp_path / f"s{n}", employees=[person("A", role="Seller")], driver_history=hist,
-                                          drivers=[{"driver": "orders", "current_value": 1, "unit": ""}],
-                                          roles=[{"role": "Seller", "driver": "orders", "units_per_fte": 1, "fixed_fte": ""}]))
-    return c, t, y
-
-
-def test_forecast_recovers_trend_and_season_and_beats_seasonal_naive(tmp_path):
-    c, t, y = _synthetic(tmp_path, 60)
-    f = g.forecast_driver(c, "orders")
-    assert f.model.startswith("ETS") and f.model.endswith("seasonal")
-    bt = f.backtest.set_index("model")
-    assert bt.loc[f.model, "mae"] < bt.loc["seasonal naive", "mae"]
-    future = np.arange(60, 72)
-    truth = 200 + 2.0 * future + 20 * np.sin(2 * np.pi * future / 12)
-    # within 3% of the true level a whole year ahead (a damped trend, if chosen, bends slightly low)
-    assert (np.abs(f.forecast["mean"].to_numpy() - truth) / truth).max() < 0.03
-    # the season is recovered: forecast and truth move together month to month
-    assert np.corrcoef(np.diff(f.forecast["mean"]), np.diff(truth))[0, 1] > 0.97
-    # yearly trend: next 12 months' total over the last 12's, as the generating model says
-    assert f.ratio["mean"] == pytest.approx(truth.sum() / (200 + 2.0 * np.arange(48, 60)).sum(), rel=0.02)
-    assert f.ratio["lo95"] < f.ratio["lo80"] < f.ratio["mean"] < f.ratio["hi80"] < f.ratio["hi95"]
-    assert (f.forecast["lo95"] <= f.forecast["lo80"]).all() and (f.forecast["hi80"] <= f.forecast["hi95"]).all()
-
-
-def test_forecast_intervals_cover_the_truth_about_as_often_as_they_say(tmp_path):
-    c, t, y = _synthetic(tmp_path, 48, seed=3)
-    f = g.forecast_driver(c, "orders", seed=1)
-    future = np.arange(48, 60)
-    truth = 200 + 2.0 * future + 20 * np.sin(2 * np.pi * future / 12)
-    inside = ((f.forecast["lo95"] <= truth) & (truth <= f.forecast["hi95"])).mean()
-    assert inside >= 0.8
-
-
-def test_forecast_is_seeded(tmp_path):
-    c, _, _ = _synthetic(tmp_path, 36)
-    a, b = g.forecast_driver(c, "orders", seed=5), g.forecast_driver(c, "orders", seed=5)
-    pd.testing.assert_frame_equal(a.forecast, b.forecast)
-
-
-def test_short_history_gives_no_forecast_and_says_so(tmp_path):
-    c, _, _ = _synthetic(tmp_path, 11)
-    fs = g.forecast_drivers(c)
-    assert fs == {"orders": None}
-    assert "fewer than 12 months of history" in g.forecast_takeaway(fs, c)
-    assert g.demand_band(c, fs).empty
-
-
-def test_seasonal_naive_paths_repeat_last_year_on_average():
-    y = np.array([10.0, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120] * 3) + np.random.default_rng(2).normal(0, 2, 36)
-    paths = g._paths("seasonal naive", y, 24, np.random.default_rng(0), reps=4000)
-    assert paths.mean(axis=0)[:12] == pytest.approx(y[-12:], abs=0.2)
-    assert paths.mean(axis=0)[12:] == pytest.approx(y[-12:], abs=0.3)
-    # the spread grows with each year ahead: sd x sqrt(2) in the second year (Hyndman & Athanasopoulos, 5.5)
-    assert paths[:, 12:].std(axis=0).mean() / paths[:, :12].std(axis=0).mean() == pytest.approx(math.sqrt(2), rel=0.1)
-
-
-def test_demand_band_scales_current_demand_by_the_forecast_ratio(tmp_path):
-    c, _, _ = _synthetic(tmp_path, 48)
-    fs = g.forecast_drivers(c)
-    band = g.demand_band(c, fs).iloc[0]
-    assert band["mean"] == pytest.approx(fs["orders"].ratio["mean"])  # current_value 1, units 1
-
-
-def test_sample_notebook_02_outputs(sample):
-    d = g.demand(sample)
-    assert set(d["scenario"]) == {"growth", "moderate", "downturn"}
-    assert g.likely_scenario(sample) == "moderate"
-    text = g.demand_takeaway(d, "moderate", sample)
-    net = d[d["scenario"] == "moderate"]["change_fte"].sum()
-    assert f"you need {abs(net):.1f} more FTE" in text
-
-
-def test_demand_explorer_presets_and_custom(sample):
-    from smbkit.widgets import demand_explorer
-
-    box = demand_explorer(sample, scenario="growth")
-    _, picker, *sliders, panel = box.children
-    assert picker.value == "growth"
-    assert {s.description.split(":")[0]: s.value for s in sliders}["catering_events"] == 60
-    assert all("(%" in s.description for s in sliders)  # every slider says its unit
-    growth = panel.value
-    picker.value = "downturn"
-    assert {s.description.split(":")[0]: s.value for s in sliders}["catering_events"] == -10
-    sliders[0].value = 40
-    assert picker.value == "custom"
-    assert panel.value != growth and "Under the custom scenario" in panel.value and "<img" in panel.value

@@ -71,3 +71,17 @@ def test_person_labels_use_names_only_when_allowed():
     emp = pd.DataFrame({"employee_id": ["E1", "E2"], "name": ["Ann Lee", None]})
     assert privacy.person_labels(emp, show_names=False).tolist() == ["E1", "E2"]
     assert privacy.person_labels(emp, show_names=True).tolist() == ["Ann Lee", "E2"]
+
+
+def test_scrubbing_names_is_fast_and_whole_word():
+    from smbkit import privacy
+
+    words = privacy.name_words([f"Person{k} Surname{k}" for k in range(3)] + ["Anna Berg", "Bo Li"])
+    assert privacy.scrub_names("Thanks ANNA, not Annabel; Bo2 and bo.", words) == "Thanks [name], not Annabel; Bo2 and [name]."
+
+
+def test_scrub_names():
+    from smbkit.privacy import scrub_names
+
+    assert scrub_names("Thanks to maria and Tom Okafor!", ["Maria Silva", "Tom Okafor"]) == "Thanks to [name] and [name] [name]!"
+    assert scrub_names("Tomorrow", ["Tom Okafor"]) == "Tomorrow"

@@ -2,34 +2,15 @@
 
 import json
 import re
-import shutil
 import zipfile
 
 import numpy as np
 import pandas as pd
-import pytest
 from conftest import SAMPLE, folder_digest, person, run_cli, write_company
-from openpyxl import load_workbook
 
-from smbkit.report import NOTEBOOKS
+from smbkit.notebooks import names
 
-
-@pytest.fixture(scope="session")
-def sample_runs(tmp_path_factory):
-    """The sample company run twice into fresh folders, with the input's digest before and after.
-
-    The first run gives every notebook a kernel of its own; the second runs them on two workers,
-    each keeping its kernel from one notebook to the next (warm kernels, as `smbkit batch` does).
-    """
-    data = tmp_path_factory.mktemp("input") / "sample"
-    shutil.copytree(SAMPLE, data)
-    before = folder_digest(data)
-    outs = []
-    for k, workers in enumerate(([], ["--workers", "2"])):
-        out = tmp_path_factory.mktemp(f"run{k}") / "out"
-        result = run_cli("run", "--data", data, "--out", out, *workers)
-        outs.append((out, result))
-    return data, before, outs
+NOTEBOOKS = names()
 
 
 def test_run_exits_0_and_writes_every_notebook(sample_runs):
@@ -117,22 +98,6 @@ def test_notebook_04_writes_its_tables(sample_runs):
     assert mps.loc[mps["role"] == "Customer Service Rep", "mps"].isna().all()  # survey ratings of 4 people: hidden
 
 
-def test_tables_are_csv_and_xlsx_and_at_least_ten(sample_runs):
-    _, _, [(out, _), _] = sample_runs
-    csvs = sorted((out / "tables").glob("*.csv"))
-    assert len(csvs) >= 10
-    assert all(re.match(r"^\d\d_[a-z_]+__[a-z0-9_]+\.csv$", p.name) for p in csvs)
-    wb = load_workbook(out / "tables.xlsx", read_only=True)
-    assert len(wb.sheetnames) == len(csvs) + 1  # plus a contents sheet
-    contents = pd.read_excel(out / "tables.xlsx", sheet_name="contents")
-    assert sorted(contents["File"]) == [p.name for p in csvs]  # readable headers here too
-    hc = pd.read_excel(out / "tables.xlsx", sheet_name="01_headcount_by_team")
-    from smbkit.report import _header
-
-    csv = pd.read_csv(out / "tables" / "01_assess_workforce__headcount_by_team.csv")
-    pd.testing.assert_frame_equal(hc, csv.rename(columns=_header), check_dtype=False)  # same values, readable headers
-
-
 def test_two_runs_give_identical_tables(sample_runs):
     """Also: notebooks run on a kept (warm) kernel give exactly the tables of fresh kernels."""
     _, _, [(a, _), (b, _)] = sample_runs
@@ -145,86 +110,6 @@ def test_two_runs_give_identical_tables(sample_runs):
 def test_input_folder_is_never_modified(sample_runs):
     data, before, _ = sample_runs
     assert folder_digest(data) == before
-
-
-def test_report_is_self_contained_without_code(sample_runs):
-    _, _, [(out, _), _] = sample_runs
-    page = (out / "report.html").read_text(encoding="utf-8")
-    assert "<script" not in page.lower()
-    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page, re.I)
-    assert not re.search(r"@import|url\(\s*['\"]?https?:", page, re.I)
-    assert "smbkit.load_company" not in page and "page.table(" not in page  # no code cells
-    assert page.count("<img") >= 8 and "data:image/png;base64," in page
-    for name in NOTEBOOKS:
-        assert f"id='{name}'" in page
-    assert "Rosemary &amp; Rye Bakery" in page and "2026-09-30" in page
-
-
-def test_report_opens_with_the_decision_brief_and_every_chart_has_alt_text(sample_runs):
-    _, _, [(out, _), _] = sample_runs
-    page = (out / "report.html").read_text(encoding="utf-8")
-    assert page.index("id='brief'") < page.index(f"id='{NOTEBOOKS[0]}'")
-    assert page.count("<img") == page.count('alt="Chart: ') >= 8
-    assert page.count("analysis date 2026-09-30</p>") >= len(NOTEBOOKS) + 1  # a stamp on every section
-    brief = (out / "brief.html").read_text(encoding="utf-8")
-    rows = re.findall(r"<td class='n'>(\d+)</td>", brief)
-    assert 3 <= len(rows) <= 7
-    sources = set(re.findall(r"href='report.html#(\d\d_[a-z_]+)'", brief))
-    assert len(sources) >= 4  # the brief hears every part of the business
-    assert "<script" not in brief.lower() and "Add a human review step" in brief
-
-
-def test_decision_brief_rule(tmp_path):
-    from smbkit.report import BRIEF_SIZE, decision_brief
-
-    rows = {"01_a": [("high", "a1"), ("high", "a2"), ("medium", "a3")], "02_b": [("medium", "b1")],
-            "03_c": [("high", "c1"), ("low", "c2")]}
-    for nb, actions in rows.items():
-        pd.DataFrame([(p, a, "why", "", "", "") for p, a in actions],
-                     columns=["priority", "action", "why", "cost", "effect", "risk"]).to_csv(tmp_path / f"{nb}__what_to_decide.csv", index=False)
-    brief = decision_brief(tmp_path)
-    assert brief["action"].tolist() == ["a1", "c1", "a2", "a3", "b1"]  # first high of each, other highs, mediums; never low
-    assert BRIEF_SIZE == 7 and decision_brief(tmp_path / "none").empty
-
-
-def test_workbook_is_readable_and_never_runs_a_formula(tmp_path):
-    from smbkit.report import write_workbook
-    from smbkit.show import Page
-
-    page = Page("09_test", tmp_path)
-    page.save(pd.DataFrame({"comment": ["=HYPERLINK(\"http://x\",\"y\")", "@SUM(A1)", "fine"], "share_pct": [12.345, 50.0, 7.1],
-                            "people": [3, 10, 1200]}), "risky")
-    csv = (tmp_path / "tables" / "09_test__risky.csv").read_text(encoding="utf-8")
-    assert "'=HYPERLINK" in csv and "'@SUM" in csv
-    book = load_workbook(write_workbook(page.saved, tmp_path / "t.xlsx"))
-    ws = book["09_risky"]
-    assert [c.value for c in ws[1]] == ["Comment", "Share %", "People"]
-    assert ws["A2"].value == '=HYPERLINK("http://x","y")' and ws["A2"].data_type == "s" and ws["A2"].quotePrefix
-    assert ws["B2"].number_format == "#,##0.0" and ws["C4"].number_format == "#,##0"
-    assert ws["A1"].font.bold
-
-
-def test_pdf_needs_chromium_and_says_so(tmp_path):
-    import os
-    import subprocess
-    import sys
-
-    data = write_company(tmp_path / "co", employees=[person(f"E{i}") for i in range(6)])
-    env = dict(os.environ, PATH=os.path.dirname(sys.executable))  # no browser on this PATH
-    r = subprocess.run([sys.executable, "-m", "smbkit.cli", "run", "--data", str(data), "--out", str(tmp_path / "out"),
-                        "--notebooks", "01", "--pdf"], capture_output=True, text=True, env=env)
-    assert r.returncode == 1 and "apt-get install chromium" in r.stderr and "Traceback" not in r.stderr
-    assert (tmp_path / "out" / "report.html").exists()
-
-
-def test_pdf_is_printed_with_chromium(tmp_path):
-    from smbkit.report import find_chromium
-
-    assert find_chromium(), "the PDF test needs Chromium: apt-get install chromium (.ci/run does)"
-    data = write_company(tmp_path / "co", employees=[person(f"E{i}") for i in range(6)])
-    r = run_cli("run", "--data", data, "--out", tmp_path / "out", "--notebooks", "01", "--pdf")
-    assert r.returncode == 0, r.stderr
-    assert (tmp_path / "out" / "report.pdf").read_bytes()[:5] == b"%PDF-"
 
 
 def test_no_employee_name_in_any_output(sample_runs):
@@ -305,19 +190,6 @@ def test_invalid_input_exits_2_before_running_anything(tmp_path):
     assert not out.exists()  # not even the log of the kernels started while the input was checked
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--notebooks", "07"], "unknown notebook '07'"),
-    (["-p", "colour=blue"], "unknown parameter 'colour'"),
-    (["-p", "novalue"], "is not NAME=VALUE"),
-    (["--workers", "0"], "--workers must be at least 1"),
-])
-def test_bad_command_lines_exit_2(tmp_path, args, message):
-    result = run_cli("run", "--data", SAMPLE, "--out", tmp_path / "out", *args)
-    assert result.returncode == 2
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
-
-
 def test_output_folder_may_not_contain_or_sit_inside_the_input(tmp_path):
     data = write_company(tmp_path / "co", employees=[person("A")])
     for out in (tmp_path, data, data / "out"):
@@ -343,68 +215,3 @@ def test_minimal_company_runs_every_notebook_and_says_what_it_skips(tmp_path):
     assert "this section needs roles.csv, drivers.csv" in nb3 and "this section needs learning.csv" in nb3
     nb5 = (out / "notebooks" / "05_measure_belonging.ipynb").read_text(encoding="utf-8")
     assert "this section needs survey_items.csv, survey_responses.csv" in nb5
-
-
-def _notebook(path, source):
-    import nbformat
-
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(source)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, str(path))
-    return path
-
-
-def _outputs(path):
-    import nbformat
-
-    cell = nbformat.read(str(path), as_version=4).cells[0]
-    return cell.execution_count, "".join(o.get("text", "") for o in cell.outputs).split()
-
-
-def test_a_warm_kernel_forgets_the_previous_notebook(tmp_path):
-    from smbkit import _runner
-
-    a = _notebook(tmp_path / "a.ipynb", "import os\nimport matplotlib.pyplot as plt\nsecret = 42\nplt.figure()\n"
-                  "print(os.getpid(), len(plt.get_fignums()))")
-    b = _notebook(tmp_path / "b.ipynb", "import os\nimport sys\nimport matplotlib.pyplot as plt\n"
-                  "print(os.getpid(), 'secret' in dir(), len(plt.get_fignums()), 'matplotlib' in sys.modules)")
-    (tmp_path / "out").mkdir()
-    try:
-        ra = _runner.execute(a, tmp_path / "out" / "a.ipynb", {}, warm=True)
-        rb = _runner.execute(b, tmp_path / "out" / "b.ipynb", {}, warm=True)
-    finally:
-        _runner._shutdown_warm()
-    assert ra["ok"] and rb["ok"], (ra, rb)
-    count_a, (pid_a, figs_a) = _outputs(tmp_path / "out" / "a.ipynb")
-    count_b, (pid_b, secret, figs_b, imported) = _outputs(tmp_path / "out" / "b.ipynb")
-    assert pid_a == pid_b and figs_a == "1"  # the same kernel process ...
-    assert (secret, figs_b, imported) == ("False", "0", "True")  # ... without the names and figures, modules kept
-    assert count_a == count_b == 1  # numbered as on a new kernel
-    assert _runner._warm is None
-
-
-@pytest.mark.parametrize("warm", [False, True])
-def test_a_hung_kernel_is_retried_on_a_fresh_kernel(tmp_path, warm):
-    from smbkit import _runner
-
-    marker = tmp_path / "first-try"
-    src = _notebook(tmp_path / "hang_once.ipynb",
-                    f"import pathlib, time\np = pathlib.Path({str(marker)!r})\nfirst = not p.exists()\np.touch()\n"
-                    "time.sleep(60 if first else 0)")
-    (tmp_path / "out").mkdir()
-    try:
-        result = _runner.execute(src, tmp_path / "out" / "hang_once.ipynb", {}, cell_timeout=4, warm=warm)
-    finally:
-        _runner._shutdown_warm()
-    assert result["ok"], result["error"]
-
-
-def test_a_kernel_that_keeps_hanging_fails_with_a_clear_message(tmp_path):
-    from smbkit._runner import KERNEL_START_ATTEMPTS, execute
-
-    src = _notebook(tmp_path / "hang.ipynb", "import time\ntime.sleep(60)")
-    (tmp_path / "out").mkdir()
-    result = execute(src, tmp_path / "out" / "hang.ipynb", {}, cell_timeout=2)
-    assert not result["ok"]
-    assert f"could not run after {KERNEL_START_ATTEMPTS} tries (a cell ran longer than the cell timeout of 2 seconds)" in result["error"]

@@ -1,0 +1,83 @@
+"""Every chart: drawn from the table its domain function returns, titled, on a given Axes, hiding what privacy hides."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+import smbkit
+from smbkit import plotting as P
+
+
+@pytest.fixture(scope="module")
+def charts(sample):
+    """Every chart the notebooks draw, on the sample company."""
+    c = sample
+    opts = smbkit.automation.automation_options(c)
+    scores = smbkit.automation.task_scores(c)
+    redist = smbkit.redesign.redistribution(c, opts, scores, smbkit.redesign.gap_hours(c, "moderate"))
+    retention = smbkit.retention.retention_curves(c)
+    return {
+        "headcount_chart": lambda: P.headcount_chart(smbkit.workforce.headcount(c)),
+        "tenure_chart": lambda: P.tenure_chart(smbkit.workforce.tenure_bands(c)),
+        "span_chart": lambda: P.span_chart(smbkit.workforce.span_of_control(c)),
+        "skills_heatmap": lambda: P.skills_heatmap(smbkit.workforce.skills_matrix(c)),
+        "coverage_chart": lambda: P.coverage_chart(smbkit.workforce.skill_coverage(c)),
+        "turnover_chart": lambda: P.turnover_chart(smbkit.workforce.turnover(c, by="team")),
+        "absence_chart": lambda: P.absence_chart(smbkit.workforce.absence_rate(c, by="team")),
+        "representation_chart": lambda: P.representation_chart(smbkit.workforce.representation(c)),
+        "okr_chart": lambda: P.okr_chart(smbkit.goals.okr_tree(c)),
+        "scenario_chart": lambda: P.scenario_chart(smbkit.demand.role_demand(c)),
+        "forecast_chart": lambda: P.forecast_chart(smbkit.demand.forecast_drivers(c)),
+        "belonging_trend_chart": lambda: P.belonging_trend_chart(smbkit.belonging.wave_summary(c), smbkit.belonging.belonging_forecast(c)),
+        "score_heatmap": lambda: P.score_heatmap(smbkit.survey.survey_results(c, by="team"), "team"),
+        "drivers_chart": lambda: P.drivers_chart(smbkit.belonging.key_drivers(c)),
+        "skill_gap_heatmap": lambda: P.skill_gap_heatmap(smbkit.gaps.skill_gaps(c)),
+        "quadrant_chart": lambda: P.quadrant_chart(scores),
+        "sensitivity_heatmap": lambda: P.sensitivity_heatmap(smbkit.automation.sensitivity(smbkit.automation.option_inputs(c), c, opts)),
+        "hours_shift_chart": lambda: P.hours_shift_chart(smbkit.redesign.hours_by_category(redist)),
+        "mps_chart": lambda: P.mps_chart(smbkit.redesign.motivating_potential(c, smbkit.redesign.job_redesign(c, redist))),
+        "retention_chart": lambda: P.retention_chart(retention),
+        "profiles_chart": lambda: P.profiles_chart(smbkit.listening.belonging_profiles(c)),
+    }
+
+
+def test_every_chart_is_covered_here(charts):
+    assert set(charts) == {n for n in P.__all__ if n != "PALETTE"}
+
+
+@pytest.mark.parametrize("name", [n for n in P.__all__ if n != "PALETTE"])
+def test_every_chart_is_titled_and_returns_its_axes(charts, name):
+    ax = charts[name]()
+    try:
+        assert isinstance(ax, plt.Axes) and ax.get_title(), name
+        assert ax.has_data() or ax.collections or ax.patches, name
+    finally:
+        plt.close(ax.figure)
+
+
+def test_a_chart_draws_on_the_axes_it_is_given(sample):
+    fig, ax = plt.subplots()
+    try:
+        assert P.tenure_chart(smbkit.workforce.tenure_bands(sample), ax=ax) is ax
+        assert len(fig.axes) == 1
+    finally:
+        plt.close(fig)
+
+
+def test_a_hidden_cell_shows_the_word_hidden_and_never_its_number():
+    results = pd.DataFrame({"wave": pd.Timestamp("2025-06-30"), "team": ["A", "A", "B", "B"],
+                            "measure": ["belonging_index", "fairness"] * 2, "n": [9, 9, 3, 3],
+                            "score": [61.0, 52.0, np.nan, np.nan], "favourable_pct": [50.0, 40.0, np.nan, np.nan],
+                            "hidden": [False, False, True, True]})
+    ax = P.score_heatmap(results, "team")
+    try:
+        texts = [t.get_text() for t in ax.texts]
+        assert sorted(texts) == ["52", "61", "hidden", "hidden"]
+    finally:
+        plt.close(ax.figure)
+
+
+def test_charts_use_the_colour_blind_safe_palette():
+    # Okabe & Ito (2008): the eight colours of Color Universal Design
+    assert P.PALETTE == ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]

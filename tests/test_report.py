@@ -1,0 +1,58 @@
+"""report.html, brief.html and the PDF: self-contained, no code, the brief first, alt text everywhere."""
+
+import re
+
+from conftest import person, run_cli, write_company
+
+from smbkit.notebooks import names
+from smbkit.report import find_chromium
+
+NOTEBOOKS = names()
+
+
+def test_report_is_self_contained_without_code(sample_runs):
+    _, _, [(out, _), _] = sample_runs
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in page.lower()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page, re.I)
+    assert not re.search(r"@import|url\(\s*['\"]?https?:", page, re.I)
+    assert "smbkit.load_company" not in page and "page.table(" not in page  # no code cells
+    assert page.count("<img") >= 8 and "data:image/png;base64," in page
+    for name in NOTEBOOKS:
+        assert f"id='{name}'" in page
+    assert "Rosemary &amp; Rye Bakery" in page and "2026-09-30" in page
+
+
+def test_report_opens_with_the_decision_brief_and_every_chart_has_alt_text(sample_runs):
+    _, _, [(out, _), _] = sample_runs
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert page.index("id='brief'") < page.index(f"id='{NOTEBOOKS[0]}'")
+    assert page.count("<img") == page.count('alt="Chart: ') >= 8
+    assert page.count("analysis date 2026-09-30</p>") >= len(NOTEBOOKS) + 1  # a stamp on every section
+    brief = (out / "brief.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<td class='n'>(\d+)</td>", brief)
+    assert 3 <= len(rows) <= 7
+    sources = set(re.findall(r"href='report.html#(\d\d_[a-z_]+)'", brief))
+    assert len(sources) >= 4  # the brief hears every part of the business
+    assert "<script" not in brief.lower() and "Add a human review step" in brief
+
+
+def test_pdf_needs_chromium_and_says_so(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    data = write_company(tmp_path / "co", employees=[person(f"E{i}") for i in range(6)])
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable))  # no browser on this PATH
+    r = subprocess.run([sys.executable, "-m", "smbkit.cli", "run", "--data", str(data), "--out", str(tmp_path / "out"),
+                        "--notebooks", "01", "--pdf"], capture_output=True, text=True, env=env)
+    assert r.returncode == 1 and "apt-get install chromium" in r.stderr and "Traceback" not in r.stderr
+    assert (tmp_path / "out" / "report.html").exists()
+
+
+def test_pdf_is_printed_with_chromium(tmp_path):
+    assert find_chromium(), "the PDF test needs Chromium: apt-get install chromium (.ci/run does)"
+    data = write_company(tmp_path / "co", employees=[person(f"E{i}") for i in range(6)])
+    r = run_cli("run", "--data", data, "--out", tmp_path / "out", "--notebooks", "01", "--pdf")
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "out" / "report.pdf").read_bytes()[:5] == b"%PDF-"

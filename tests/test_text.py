@@ -1,0 +1,10 @@
+"""Numbers and words in sentences."""
+
+from smbkit import text
+
+
+def test_money_formats_for_prose():
+    assert text.money(1234567, "USD") == "USD 1.23m"
+    assert text.money(52290, "EUR") == "EUR 52k"
+    assert text.money(950, "GBP") == "GBP 950"
+    assert text.money(-20000, "USD") == "-USD 20k"
