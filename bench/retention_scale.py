@@ -27,7 +27,7 @@ def main(argv=None):
         print(f"generated and loaded {len(company.employees)} employee records in {time.perf_counter() - start:.1f} s")
     steps = {
         "retention curves": lambda: retention.retention_milestones(retention.retention_curves(company)),
-        "Cox model": lambda: retention.leaving_drivers(company),
+        "Cox model": lambda: retention.leaving_factors(company),
         "risk model (5-fold CV)": lambda: retention.leave_risk(company),
         "belonging profiles": lambda: listening.belonging_profiles(company),
         "comment tone and themes": lambda: listening.comment_themes(company, listening.comment_sentiment(company)),

@@ -34,7 +34,7 @@ def main(argv=None):
         start = time.perf_counter()
         demand_for_changes(company, changes)
         times.append((time.perf_counter() - start) * 1000)
-    people = len(smbkit.current_employees(company))
+    people = len(smbkit.people.current_employees(company))
     _report(f"demand recompute for {people} people, {len(company.roles)} roles", times)
     basis = automation_basis(company)
     ids = list(company.automation_options["option_id"])
