@@ -26,8 +26,9 @@ __version__ = "0.1.0"
 
 # The package's modules by domain concept (see docs/architecture.md).
 MODULES = (
-    "people", "costs", "demand", "decisions", "text", "privacy", "survey",  # shared rules
-    "workforce", "goals", "gaps", "learning", "automation", "redesign", "belonging", "retention", "listening",  # notebooks 01-05
+    "people", "costs", "demand", "decisions", "stats", "evidence", "text", "privacy", "survey", "signals",  # shared rules
+    "workforce", "goals", "gaps", "staffing", "learning", "automation", "redesign", "belonging", "leaving", "retention", "leaving_risk",
+    "listening",  # notebooks 01-05
     "plotting", "widgets", "show", "notebooks", "importers", "synthetic",  # showing, the shipped notebooks, inputs
     "run", "batch", "report", "workbook", "runcache", "app", "cli",  # the run pipeline and the commands
 )

@@ -168,7 +168,7 @@ def warm_kernel(log: Path):
 
 
 # What every notebook imports first; a pre-started kernel imports it before any notebook arrives
-WARM_UP_CODE = "import smbkit\nimport matplotlib.pyplot\n"
+WARM_UP_CODE = "import smbkit\nimport matplotlib.pyplot\nimport seaborn\n"
 WARM_UP_TIMEOUT = 120.0
 
 

@@ -68,6 +68,17 @@ class Company:
     settings: Settings
     tables: dict[str, pd.DataFrame]
     sources: dict[str, str]
+    memo: dict = field(default_factory=dict, repr=False, compare=False)  # results computed once per company (see `remember`)
+
+    def remember(self, key: str, compute):
+        """``compute()`` the first time ``key`` is asked for, the same object after that.
+
+        For results several notebooks need (the report's evidence, the leaving models): a company's
+        data never change once loaded, and `smbkit run` carries what was computed in its run cache.
+        """
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
 
     def __getattr__(self, name):
         if name in _FILE_NAMES:

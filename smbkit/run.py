@@ -23,6 +23,7 @@ from ._runner import DEFAULT_CELL_TIMEOUT, execute, skip_slow_iri_checker, start
 from .data import Company, InputError, load_company
 from .demand import resolve_scenario
 from .errors import UsageError
+from .evidence import report_evidence
 from .notebooks import names, notebooks_dir
 from .workbook import Workbook
 
@@ -156,6 +157,7 @@ def prepare(data_dir, out_dir, *, notebooks: list[str] | None = None, parameters
     for n in chosen:  # results of an earlier run of the same notebook must not linger
         for old in tables_dir.glob(f"{n}__*.csv"):
             old.unlink()
+    report_evidence(company)  # the report's tests, done once here while the kernels start; carried in the run cache
     runcache.write(company, out_dir)
     jobs = []
     for n in chosen:

@@ -86,6 +86,32 @@ class Page:
         warnings.showwarning = show
         warnings.filterwarnings("always", category=SmbkitWarning)
 
+    def decisions(self, decisions: pd.DataFrame):
+        """Show a "What to decide" table: its sentence, the first actions, and the full list when it is longer.
+
+        Saved as ``what_to_decide`` (the first `smbkit.decisions.SHORTLIST`) and ``all_decisions``
+        (every action, which the brief ranks across notebooks).
+        """
+        from .decisions import SHORTLIST, decisions_takeaway, shortlist
+
+        columns = ["priority", "action", "why", "evidence", "cost", "effect", "risk"]
+        self.say(decisions_takeaway(decisions))
+        self.table(shortlist(decisions), "what_to_decide", columns=columns)
+        if len(decisions) > SHORTLIST:
+            self.table(decisions, "all_decisions", columns=columns, caption="Every action, in the same order")
+        else:
+            self.save(decisions, "all_decisions")
+
+    def evidence(self, evidence: pd.DataFrame):
+        """Show what the tests behind this notebook's actions could not yet tell, and save every test."""
+        from .decisions import unclear, unclear_takeaway
+
+        open_questions = unclear(evidence)
+        self.say(unclear_takeaway(open_questions))
+        if len(open_questions):
+            self.table(open_questions, "not_yet_clear")
+        self.save(evidence, "evidence")
+
     def note(self, text: str):
         """Show a caution about the result just above (a small sample, a weak fit), in plain words."""
         self.say(f"*Read with care:* {text}")

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["make_company"]
+__all__ = ["make_company", "PLANTS", "make_plain_company"]
 
 AS_OF = pd.Timestamp("2026-09-30")
 
@@ -513,6 +513,70 @@ def make_company(folder, *, people: int = 60, waves: int = 7, seed: int = 2026, 
         f"as_of: {AS_OF.date().isoformat()}\nhours_per_fte_week: 40\nweeks_per_year: 47\nhorizon_months: 12\n"
         "discount_rate: 0.08\nmin_group_size: 5\nsurvey_linkage: anonymous\nshow_names: false\n",
         encoding="utf-8")
+    return folder
+
+
+PLANTS = ("leave", "absent", "unhappy", "fall")  # what `make_plain_company` can plant
+_PLAIN_ITEMS = pd.DataFrame([("a1", "I am treated with respect.", "respect", "false", 4), ("a2", "I am ignored here.", "respect", "true", 4),
+                             ("c1", "I have friends at work.", "connection", "false", 7)],
+                            columns=["item_id", "text", "dimension", "reverse_coded", "scale_max"])
+
+
+def make_plain_company(folder, *, people: int = 40, teams: int = 4, seed: int = 0, plant: str | None = None,
+                       identical: bool = False, as_of: str = "2025-12-31") -> Path:
+    """Write a company in which nothing differs between teams or survey waves, for testing decision rules.
+
+    Every team has the same chance of leaving (a constant hazard of 0.15 a year, about 86% stay a
+    year), 4 days of absence a year per person and the same survey answers (one trait per respondent
+    drives the questions, so they hang together; eNPS is drawn on its own, so no question goes with
+    it), over two waves. ``plant`` makes one thing differ a lot: ``"leave"`` (Team A leaves 6 times
+    as fast), ``"absent"`` (Team A is absent 5 times as much), ``"unhappy"`` (Team A answers 1.2
+    standard deviations lower) or ``"fall"`` (the latest wave is 1.2 lower for everyone). With
+    ``identical`` every team holds the very same data. Returns the folder.
+    """
+    if plant not in (None, *PLANTS):
+        raise ValueError(f"plant must be one of {PLANTS} or None; got: {plant!r}")
+    end_of_data = pd.Timestamp(as_of)
+    waves = (end_of_data - pd.Timedelta(days=180), end_of_data - pd.Timedelta(days=16))
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    names = [f"Team {chr(65 + t)}" for t in range(teams)]
+    emp, absences, answers = [], [], []
+    rng = np.random.default_rng(seed)
+    for t, team in enumerate(names):
+        if identical:
+            rng = np.random.default_rng(seed)  # every team draws the very same people, absences and answers
+        hazard = 0.15 * (6 if plant == "leave" and t == 0 else 1)
+        rate = 4 * (5 if plant == "absent" and t == 0 else 1)  # days absent a year
+        for i in range(people // teams + (t < people % teams)):  # each of today's people, and the ones before who chose to leave
+            start = end_of_data - pd.Timedelta(days=int(rng.uniform(0.2, 6) * 365.25))
+            stint = 0
+            while True:
+                end = start + pd.Timedelta(days=int(rng.exponential(1 / hazard) * 365.25))
+                stays = end >= end_of_data
+                emp.append((f"P{t}{i:03d}-{stint}", team, round(rng.normal(50000, 4000)), start.date(),
+                            "" if stays else end.date(), "" if stays else "voluntary"))
+                first, last = max(start, end_of_data - pd.Timedelta(days=730)), min(end, end_of_data)  # absences: two years kept
+                for _ in range(rng.poisson(rate * max(0, (last - first).days) / 365.25)):
+                    absences.append((emp[-1][0], (first + pd.Timedelta(days=int(rng.uniform(0, (last - first).days)))).date(), 1))
+                if stays:
+                    break
+                start, stint = end + pd.Timedelta(days=14), stint + 1
+            for w, wave in enumerate(waves):
+                trait = rng.normal(-1.2 if (plant == "unhappy" and t == 0) or (plant == "fall" and w == 1) else 0.0, 1)
+                answers.append((wave.date(), team, int(np.clip(np.round(2.5 + trait + rng.normal(0, 0.5)), 1, 4)),
+                                int(np.clip(np.round(2.5 - trait + rng.normal(0, 0.5)), 1, 4)),
+                                int(np.clip(np.round(4 + 1.5 * trait + rng.normal(0, 0.8)), 1, 7)), int(rng.integers(0, 11))))
+    e = pd.DataFrame(emp, columns=["employee_id", "team", "annual_cost", "hire_date", "exit_date", "exit_reason"])
+    e.insert(1, "name", "Person " + e["employee_id"])
+    e = e.assign(role="Clerk", manager_id="", employment_type="full_time", fte=1.0)
+    tables = {"employees": e, "absences": pd.DataFrame(absences, columns=["employee_id", "start_date", "days"]),
+              "survey_items": _PLAIN_ITEMS,
+              "survey_responses": pd.DataFrame(answers, columns=["wave", "team", "a1", "a2", "c1", "enps"])}
+    for fname, table in tables.items():
+        table.to_csv(folder / f"{fname}.csv", index=False, lineterminator="\n")
+    (folder / "company.yaml").write_text(f"name: Plain Co\nas_of: {end_of_data.date().isoformat()}\nmin_group_size: 5\n",
+                                         encoding="utf-8")
     return folder
 
 

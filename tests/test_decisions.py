@@ -16,13 +16,20 @@ def test_decisions_table_orders_by_priority_and_keeps_order_within():
 def test_decision_brief_rule(tmp_path):
     from smbkit.report import read_decisions
 
-    rows = {"01_a": [("high", "a1"), ("high", "a2"), ("medium", "a3")], "02_b": [("medium", "b1")],
-            "03_c": [("high", "c1"), ("low", "c2")]}
+    cols = ["priority", "action", "why", "cost", "effect", "risk", "risk_level", "value", "need"]
+    rows = {"01_a": [("high", "a1", "", "low", "", "x"), ("high", "a2", "", "high", "", ""), ("high", "a3", "", "low", "", ""),
+                     ("medium", "a4", "", "low", "", "")],
+            "02_b": [("medium", "b1", "", "low", "", "")],
+            # c1 raises the same need as a1 but is riskier: a1 is kept, c1 dropped
+            "03_c": [("high", "c1", "", "medium", "900", "x"), ("high", "c2", "", "low", "100", ""), ("high", "c3", "", "low", "50", ""),
+                     ("low", "c4", "", "low", "5000", "")]}
     for nb, actions in rows.items():
-        pd.DataFrame([(p, a, "why", "", "", "") for p, a in actions],
-                     columns=["priority", "action", "why", "cost", "effect", "risk"]).to_csv(tmp_path / f"{nb}__what_to_decide.csv", index=False)
+        pd.DataFrame([(p, a, "why", "", "", "", lvl, v, need) for p, a, _, lvl, v, need in actions],
+                     columns=cols).to_csv(tmp_path / f"{nb}__what_to_decide.csv", index=False)
     tables = read_decisions(tmp_path)
     assert sorted(tables) == ["01_a", "02_b", "03_c"]
     brief = D.decision_brief(tables)
-    assert brief["action"].tolist() == ["a1", "c1", "a2", "a3", "b1"]  # first high of each, other highs, mediums; never low
-    assert D.BRIEF_SIZE == 7 and D.decision_brief(read_decisions(tmp_path / "none")).empty
+    # high first; within high, lower risk first and then money (c2 100, c3 50, then a1 and a3, which cannot be put in
+    # money; a2, high risk, is over 01's cap of two); then medium (a4 over 01's cap); never low, however much it is worth
+    assert brief["action"].tolist() == ["c2", "c3", "a1", "a3", "b1"]
+    assert D.BRIEF_PER_NOTEBOOK == 2 and D.BRIEF_SIZE == 7 and D.decision_brief(read_decisions(tmp_path / "none")).empty
