@@ -16,9 +16,11 @@ import pandas as pd
 
 from . import privacy
 from .data import Company
-from .decisions import DECISION_COLUMNS, decisions_table
-from .errors import NoConvergenceWarning, fit_and_check, warn
+from .decisions import DECISION_COLUMNS, Decision, comparisons_table, decisions_table
+from .errors import NoConvergenceWarning, SmbkitWarning, WeakFitWarning, fit_and_check, warn
 from .people import current_employees
+from .signals import absence_rate, turnover
+from .stats import mean_difference_test
 from .survey import (
     DETRACTOR_MAX,
     FAVORABLE_TOP_POINTS,
@@ -28,7 +30,6 @@ from .survey import (
     survey_items,
     survey_results,
 )
-from .workforce import absence_rate, turnover
 
 __all__ = [
     "ALPHA_FLAG",
@@ -37,9 +38,14 @@ __all__ = [
     "item_results",
     "reliability",
     "hr_signals",
+    "driver_outcome",
     "key_drivers",
+    "driver_comparisons",
     "dimension_trends",
+    "trend_comparisons",
     "team_alerts",
+    "team_comparisons",
+    "reliability_comparisons",
     "belonging_forecast",
     "belonging_outcomes",
     "benchmark_comparison",
@@ -68,7 +74,8 @@ def wave_summary(company: Company) -> pd.DataFrame:
     -------
     DataFrame
         Columns: ``wave``, ``headcount`` (people employed on the wave date), ``responses`` (after
-        consent=false rows are dropped), ``response_rate_pct``, ``belonging_index``, ``enps``,
+        consent=false rows are dropped), ``response_rate_pct`` (missing, with a warning, when there are
+        more responses than people: the rate would mean nothing), ``belonging_index``, ``enps``,
         ``favourable_pct`` and one column per dimension (mean score 0-100), ``hidden`` (a wave with
         fewer responses than min_group_size shows no figures).
     """
@@ -80,8 +87,11 @@ def wave_summary(company: Company) -> pd.DataFrame:
     k = company.settings.min_group_size
     for wave, grp in r.groupby("wave", sort=True):
         head = len(current_employees(company, on=wave))
+        if len(grp) > head:
+            warn(SmbkitWarning, f"wave {wave.date()}: {len(grp)} answers but only {head} people on the books that day; no response "
+                                "rate is shown (look for duplicate rows, or people missing from employees.csv)")
         row = {"wave": wave, "headcount": head, "responses": len(grp),
-               "response_rate_pct": len(grp) / head * 100 if head else np.nan,
+               "response_rate_pct": len(grp) / head * 100 if 0 < len(grp) <= head else np.nan,
                "belonging_index": wide.loc[wave].get("belonging_index"), "enps": wide.loc[wave].get("enps"),
                "favourable_pct": fav.get(wave)}
         for dim in survey_items(company)["dimension"].unique():
@@ -121,14 +131,21 @@ def reliability(company: Company, *, wave=None) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Columns: ``dimension``, ``items``, ``n``, ``alpha``, ``ci_low``, ``ci_high``, ``weak``.
+        Columns: ``dimension``, ``items``, ``n``, ``alpha``, ``ci_low``, ``ci_high``, ``p_below_flag`` (one-sided
+        p-value that the true alpha is below `ALPHA_FLAG`, Feldt's F test), ``weak`` (alpha under `ALPHA_FLAG`).
     """
     r = scored_responses(company)
     wave = r["wave"].max() if wave is None else pd.Timestamp(wave)
     r = r[r["wave"] == wave]
+    from scipy.stats import f
+
     rows = []
     for dim, grp in survey_items(company).groupby("dimension", sort=False):
-        rows.append({"dimension": dim, **asdict(cronbach_alpha(r[list(grp["item_id"])]))})
+        a = cronbach_alpha(r[list(grp["item_id"])])
+        # Feldt (1965): (1 - alpha) / (1 - alpha-hat) ~ F(n - 1, (n - 1)(k - 1)); small when alpha is below ALPHA_FLAG
+        p = (float(f.cdf((1 - ALPHA_FLAG) / (1 - a.alpha), a.n - 1, (a.n - 1) * (a.items - 1)))
+             if not np.isnan(a.alpha) and a.alpha < 1 else np.nan)
+        rows.append({"dimension": dim, **asdict(a), "p_below_flag": p})
     out = pd.DataFrame(rows)
     out["weak"] = out["alpha"] < ALPHA_FLAG
     return out
@@ -160,36 +177,48 @@ def hr_signals(company: Company) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def key_drivers(company: Company, *, outcome: str = "enps", wave=None) -> pd.DataFrame:
+def driver_outcome(company: Company, *, wave=None) -> str:
+    """What key drivers are measured against: eNPS when the wave has `MIN_DRIVER_RESPONSES` eNPS answers, else the Belonging Index."""
+    r = scored_responses(company)
+    wave = r["wave"].max() if wave is None else pd.Timestamp(wave)
+    answers = r.loc[r["wave"] == wave, "enps"].notna().sum()
+    return "enps" if answers >= MIN_DRIVER_RESPONSES else "belonging_index"
+
+
+def key_drivers(company: Company, *, outcome: str = "auto", wave=None) -> pd.DataFrame:
     """Which items go with the outcome most strongly, in one wave (default: the latest).
 
-    For each item: Spearman's rank correlation with the outcome (pairwise complete answers) and the
-    standardised coefficient of a least-squares regression of the outcome on all items (complete
-    rows, every variable z-scored; statsmodels OLS). With ``outcome="belonging_index"`` each item is
-    compared with the index of the *other* items, so it is not correlated with itself. Impact =
-    |Spearman|. Quadrants split at the medians: ``priority`` (below-median favourable, above-median
-    impact), ``strength`` (above both), ``maintain`` (high score, low impact), ``monitor`` (low both).
+    For each item: Spearman's rank correlation with the outcome over respondents (pairwise complete
+    answers) with its one-sided p-value for a positive link (scipy), and the standardised coefficient
+    of a least-squares regression of the outcome on all items (complete rows, every variable z-scored;
+    statsmodels OLS). ``outcome="auto"`` uses eNPS when the wave has enough eNPS answers, else the
+    Belonging Index (`driver_outcome`); with ``outcome="belonging_index"`` each item is compared with
+    the index of the *other* items, so it is not correlated with itself. ``quadrant`` describes
+    where an item sits (favourable share and |Spearman| against their medians); whether an item's
+    link is clear enough to act on is the evidence rule's call (`driver_comparisons`).
 
     Returns
     -------
     DataFrame
-        Columns: ``item_id``, ``text``, ``dimension``, ``n``, ``favourable_pct``, ``spearman``,
-        ``p_value``, ``beta``, ``quadrant``. Empty when the wave has fewer than
-        `MIN_DRIVER_RESPONSES` responses with an outcome.
+        Columns: ``item_id``, ``text``, ``dimension``, ``outcome``, ``n``, ``favourable_pct``, ``spearman``,
+        ``p_value``, ``beta``, ``quadrant``. Empty when the wave has fewer than `MIN_DRIVER_RESPONSES`
+        responses with the outcome.
     """
     from scipy.stats import spearmanr
     from statsmodels.regression.linear_model import OLS
     from statsmodels.tools.tools import add_constant
 
+    if outcome == "auto":
+        outcome = driver_outcome(company, wave=wave)
     if outcome not in ("enps", "belonging_index"):
-        raise ValueError(f"outcome must be 'enps' or 'belonging_index'; got: {outcome!r}")
+        raise ValueError(f"outcome must be 'auto', 'enps' or 'belonging_index'; got: {outcome!r}")
     r = scored_responses(company)
     wave = r["wave"].max() if wave is None else pd.Timestamp(wave)
     r = r[r["wave"] == wave]
     items = survey_items(company)
-    cols = ["item_id", "text", "dimension", "n", "favourable_pct", "spearman", "p_value", "beta", "quadrant"]
+    cols = ["item_id", "text", "dimension", "outcome", "n", "favourable_pct", "spearman", "p_value", "beta", "quadrant"]
     y_all = r["enps"].astype("float64") if outcome == "enps" else r["belonging_index"]
-    if y_all.notna().sum() < MIN_DRIVER_RESPONSES:
+    if privacy.too_few(y_all.notna().sum(), MIN_DRIVER_RESPONSES):
         return pd.DataFrame(columns=cols)
     rows = []
     for it in items.itertuples():
@@ -200,44 +229,72 @@ def key_drivers(company: Company, *, outcome: str = "enps", wave=None) -> pd.Dat
             norm = pd.DataFrame({o.item_id: (r[o.item_id] - 1) / (o.scale_max - 1) * 100 for o in others.itertuples()})
             y = pd.DataFrame({d: norm[list(g["item_id"])].mean(axis=1) for d, g in others.groupby("dimension")}).mean(axis=1)
         pair = pd.DataFrame({"x": r[it.item_id], "y": y}).dropna()
-        rho, p = spearmanr(pair["x"], pair["y"]) if len(pair) > 2 and pair["x"].nunique() > 1 else (np.nan, np.nan)
-        rows.append({"item_id": it.item_id, "text": it.text, "dimension": it.dimension, "n": len(pair),
+        ok = len(pair) > 2 and pair["x"].nunique() > 1 and pair["y"].nunique() > 1
+        rho, p = spearmanr(pair["x"], pair["y"], alternative="greater") if ok else (np.nan, np.nan)
+        rows.append({"item_id": it.item_id, "text": it.text, "dimension": it.dimension, "outcome": outcome, "n": len(pair),
                      "favourable_pct": r[f"fav__{it.item_id}"].dropna().astype(float).mean() * 100,
                      "spearman": float(rho), "p_value": float(p)})
     out = pd.DataFrame(rows)
     data = pd.concat([r[list(items["item_id"])], y_all.rename("__y")], axis=1).dropna()
     z = (data - data.mean()) / data.std(ddof=1)
     z = z.loc[:, z.notna().all()]
-    if "__y" in z and len(z) > z.shape[1] + 1:
-        fit = OLS(z["__y"], add_constant(z.drop(columns="__y"))).fit()
-        out["beta"] = out["item_id"].map(fit.params)
+    X = add_constant(z.drop(columns="__y")) if "__y" in z else None
+    if X is not None and len(z) > X.shape[1] and np.linalg.matrix_rank(X.to_numpy()) == X.shape[1]:
+        out["beta"] = out["item_id"].map(OLS(z["__y"], X).fit().params)
     else:
         out["beta"] = np.nan
+        if X is not None and len(z) > X.shape[1]:
+            warn(WeakFitWarning, "Some questions were answered so alike that their separate effects cannot be told apart, so the "
+                                 "regression weights are left out; the rank correlations still stand.")
     impact = out["spearman"].abs()
     hi_imp, hi_fav = impact >= impact.median(), out["favourable_pct"] >= out["favourable_pct"].median()
     out["quadrant"] = np.select([~hi_fav & hi_imp, hi_fav & hi_imp, hi_fav & ~hi_imp], ["priority", "strength", "maintain"], "monitor")
     return out[cols]
 
 
-def dimension_trends(company: Company) -> pd.DataFrame:
-    """Change of every measure from the previous wave to the latest, with a significance test.
+def driver_comparisons(company: Company) -> pd.DataFrame:
+    """Is an item's link with the outcome clear? One comparison per item whose favourable share is in the lower half.
 
-    Welch's t-test on respondents' scores (dimension and index scores 0-100; for eNPS each answer
-    scored +100 promoter, 0 passive, -100 detractor, whose mean is the eNPS). Waves are independent
-    samples: anonymous answers are never linked across waves. Company level only; a wave with
-    fewer than min_group_size answers to a measure is not compared.
+    Only the lower half of items can become "act on this question" actions (fixing what already
+    scores well is not the advice), so only they enter the report's family of comparisons; the
+    p-value is Spearman's one-sided test over respondents (`key_drivers`).
 
     Returns
     -------
     DataFrame
-        Columns: ``measure``, ``previous``, ``latest``, ``change``, ``p_value``, ``significant``
-        (p < 0.05). Empty with fewer than two waves.
+        A `smbkit.decisions.comparisons_table` (family ``key_driver``, subject the item's text).
     """
-    from scipy.stats import ttest_ind
+    if not company.has("survey_items", "survey_responses"):
+        return comparisons_table([])
+    d = key_drivers(company)
+    if d.empty:
+        return comparisons_table([])
+    low = d[d["favourable_pct"] < d["favourable_pct"].median()]
+    measure = "eNPS" if (d["outcome"] == "enps").all() else "the Belonging Index"
+    return comparisons_table(("05", "key_driver", r.text, f"'{r.text}': {r.favourable_pct:.0f}% favourable, and people who answer it "
+                              f"more favourably score higher on {measure} (rank correlation {r.spearman:.2f} over {r.n} respondents)",
+                              "respondents", r.n, r.spearman, r.p_value) for r in low.itertuples())
 
+
+def dimension_trends(company: Company) -> pd.DataFrame:
+    """Change of every measure from the previous wave to the latest, with a test on respondents.
+
+    Respondents' scores (dimension and index scores 0-100; for eNPS each answer scored +100 promoter,
+    0 passive, -100 detractor, whose mean is the eNPS) of the two waves are compared by a permutation
+    test of the difference in means (`smbkit.stats.mean_difference_test`, two-sided): waves are
+    independent samples, as anonymous answers are never linked across waves. ``p_fell`` is the
+    one-sided p-value of a fall, what the action "find out why it fell" claims. Company level only;
+    a wave with fewer than min_group_size answers to a measure is not compared.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``measure``, ``previous``, ``latest``, ``change``, ``previous_n``, ``latest_n``, ``p_value``,
+        ``p_fell``. Empty with fewer than two waves.
+    """
     r = scored_responses(company)
     waves = sorted(r["wave"].unique())
-    cols = ["measure", "previous", "latest", "change", "p_value", "significant"]
+    cols = ["measure", "previous", "latest", "change", "previous_n", "latest_n", "p_value", "p_fell"]
     if len(waves) < 2:
         return pd.DataFrame(columns=cols)
     a, b = r[r["wave"] == waves[-2]], r[r["wave"] == waves[-1]]
@@ -251,49 +308,91 @@ def dimension_trends(company: Company) -> pd.DataFrame:
         x, y = get(a).dropna(), get(b).dropna()
         if privacy.too_few(min(len(x), len(y)), k):
             continue
-        p = ttest_ind(x, y, equal_var=False).pvalue if x.std() > 0 or y.std() > 0 else np.nan
         rows.append({"measure": name, "previous": x.mean(), "latest": y.mean(), "change": y.mean() - x.mean(),
-                     "p_value": float(p), "significant": bool(p < 0.05) if not np.isnan(p) else False})
+                     "previous_n": len(x), "latest_n": len(y), "p_value": mean_difference_test(y, x, alternative="two-sided"),
+                     "p_fell": mean_difference_test(y, x, alternative="less")})
     return pd.DataFrame(rows, columns=cols)
 
 
-def team_alerts(company: Company) -> pd.DataFrame:
-    """Teams whose favourable share in the latest wave falls below control limits.
+def trend_comparisons(company: Company) -> pd.DataFrame:
+    """Did a measure fall since the previous wave? One comparison per measure (`dimension_trends`)."""
+    if not company.has("survey_items", "survey_responses"):
+        return comparisons_table([])
+    t = dimension_trends(company)
+    return comparisons_table(("05", "trend", r.measure, f"{_label(r.measure)} moved {r.change:+.1f} points since the previous wave "
+                              f"({r.previous:.0f} to {r.latest:.0f}; {r.latest_n} and {r.previous_n} respondents)",
+                              "respondents", r.latest_n + r.previous_n, r.change, r.p_fell) for r in t.itertuples())
 
-    Two Shewhart p-chart tests (3 standard errors) on the share of favourable answers over all
-    items: against the company in the same wave (p-bar +- 3 sqrt(p-bar (1 - p-bar) / n_team)), and
-    against the team's own earlier waves. Only teams shown in the latest wave (at or above
-    min_group_size and not hidden as a complement) are tested.
+
+def _label(measure: str) -> str:
+    return "eNPS" if measure == "enps" else measure.replace("_", " ").capitalize()
+
+
+def team_alerts(company: Company) -> pd.DataFrame:
+    """How each team shown in the latest wave compares with the rest of the company and with its own history.
+
+    Units are respondents: each respondent's Belonging Index (0-100) is one observation. Against
+    the company: the team's respondents against everyone else's in the same wave. Against its history:
+    the team's latest respondents against its respondents in earlier waves where the team was itself
+    shown (a hidden wave is never pooled in). Each comparison is a permutation test of the difference
+    in means, one-sided (the team is lower), done by `team_comparisons` for the evidence rule. The
+    control limits shown are the other group's mean minus 3 standard errors of a mean of the team's
+    size (Shewhart's x-bar chart with the respondents' spread), for reading, not for deciding.
+    Only teams shown in the latest wave (at or above min_group_size and not hidden as a complement) appear.
 
     Returns
     -------
     DataFrame
-        Columns: ``team``, ``n`` (answers), ``favourable_pct``, ``company_pct``, ``company_lower``,
-        ``history_pct``, ``history_lower``, ``below_company``, ``below_own_history``.
+        Columns: ``team``, ``respondents``, ``belonging_index``, ``rest_of_company``, ``company_lower``,
+        ``p_vs_company``, ``history``, ``history_respondents``, ``history_lower``, ``p_vs_history``.
     """
     r = scored_responses(company)
-    fav_cols = [c for c in r.columns if c.startswith("fav__")]
-    waves = sorted(r["wave"].unique())
-    latest = waves[-1]
-    visible = survey_results(company, by="team")
-    visible = visible[(visible["wave"] == latest) & (visible["measure"] == "belonging_index") & ~visible["hidden"]]["team"]
-    counts = r.assign(fav=r[fav_cols].astype("float64").sum(axis=1), ans=r[fav_cols].notna().sum(axis=1))
-    per = counts.groupby(["wave", "team"])[["fav", "ans"]].sum()
-    comp = counts.groupby("wave")[["fav", "ans"]].sum()
+    r = r[r["belonging_index"].notna()]
+    latest = r["wave"].max()
+    shown = survey_results(company, by="team")
+    shown = shown[(shown["measure"] == "belonging_index") & ~shown["hidden"]]
+    now = r[r["wave"] == latest]
     rows = []
-    for team in visible:
-        fav, n = per.loc[(latest, team)]
-        p = fav / n
-        pc = comp.loc[latest, "fav"] / comp.loc[latest, "ans"]
-        lower_c = pc - CONTROL_SIGMAS * np.sqrt(pc * (1 - pc) / n)
-        hist = per.loc[[(w, team) for w in waves[:-1] if (w, team) in per.index]]
-        ph = hist["fav"].sum() / hist["ans"].sum() if len(hist) and hist["ans"].sum() else np.nan
-        lower_h = ph - CONTROL_SIGMAS * np.sqrt(ph * (1 - ph) / n) if not np.isnan(ph) else np.nan
-        rows.append({"team": team, "n": int(n), "favourable_pct": p * 100, "company_pct": pc * 100, "company_lower": lower_c * 100,
-                     "history_pct": ph * 100, "history_lower": lower_h * 100, "below_company": bool(p < lower_c),
-                     "below_own_history": bool(p < lower_h) if not np.isnan(lower_h) else False})
-    return pd.DataFrame(rows, columns=["team", "n", "favourable_pct", "company_pct", "company_lower", "history_pct",
-                                       "history_lower", "below_company", "below_own_history"])
+    for team in shown.loc[shown["wave"] == latest, "team"]:
+        mine = now.loc[now["team"] == team, "belonging_index"]
+        rest = now.loc[now["team"] != team, "belonging_index"]
+        shown_before = set(shown.loc[(shown["team"] == team) & (shown["wave"] < latest), "wave"])
+        past = r.loc[(r["team"] == team) & r["wave"].isin(shown_before), "belonging_index"]
+        margin = CONTROL_SIGMAS * np.nanstd(np.r_[mine, rest], ddof=1) / np.sqrt(len(mine))  # 3 standard errors of the team's mean
+        rows.append({"team": team, "respondents": len(mine), "belonging_index": mine.mean(), "rest_of_company": rest.mean(),
+                     "company_lower": rest.mean() - margin, "p_vs_company": mean_difference_test(mine, rest, alternative="less"),
+                     "history": past.mean() if len(past) else np.nan, "history_respondents": len(past),
+                     "history_lower": past.mean() - margin if len(past) else np.nan,
+                     "p_vs_history": mean_difference_test(mine, past, alternative="less") if len(past) else np.nan})
+    return pd.DataFrame(rows, columns=["team", "respondents", "belonging_index", "rest_of_company", "company_lower", "p_vs_company",
+                                       "history", "history_respondents", "history_lower", "p_vs_history"])
+
+
+def team_comparisons(company: Company) -> pd.DataFrame:
+    """Is a team's belonging lower than the rest of the company's, or than its own history? (`team_alerts`)"""
+    if not company.has("survey_items", "survey_responses"):
+        return comparisons_table([])
+    rows = []
+    for t in team_alerts(company).itertuples():
+        rows.append(("05", "team_belonging", t.team, f"{t.team}: Belonging Index {t.belonging_index:.0f} from {t.respondents} "
+                     f"respondents, against {t.rest_of_company:.0f} in the rest of the company", "respondents", t.respondents,
+                     t.belonging_index - t.rest_of_company, t.p_vs_company))
+        if not np.isnan(t.p_vs_history):
+            rows.append(("05", "team_history", t.team, f"{t.team}: Belonging Index {t.belonging_index:.0f} now, against "
+                         f"{t.history:.0f} in its earlier waves ({t.history_respondents} answers)", "respondents", t.respondents,
+                         t.belonging_index - t.history, t.p_vs_history))
+    return comparisons_table(rows)
+
+
+def reliability_comparisons(company: Company) -> pd.DataFrame:
+    """Do a dimension's questions fail to hang together? One comparison per dimension (`reliability`, Feldt's test)."""
+    if not company.has("survey_items", "survey_responses"):
+        return comparisons_table([])
+    rel = reliability(company)
+    return comparisons_table(("05", "reliability", r.dimension, f"the questions on {r.dimension.replace('_', ' ')} hang together with "
+                              f"Cronbach's alpha {r.alpha:.2f} ({r.n} complete answers; under {ALPHA_FLAG} is weak)",
+                              "respondents", r.n, r.alpha, r.p_below_flag)
+                             for r in rel.itertuples() if not np.isnan(r.p_below_flag))
 
 
 def belonging_forecast(company: Company) -> pd.DataFrame:
@@ -417,45 +516,59 @@ def survey_comments(company: Company, *, wave=None, limit: int = 12, seed: int =
     return out.sort_values("team", kind="stable").reset_index(drop=True).astype({"team": "str", "comment": "str"})
 
 
-def belonging_decisions(company: Company, *, retention: pd.DataFrame | None = None) -> pd.DataFrame:
+# Acting on every clearly linked question at once is no plan: at most this many question actions.
+MAX_QUESTION_ACTIONS = 3
+# Fewer answers than this share of the people invited, and the survey itself needs attention (survey products' rule of thumb).
+LOW_RESPONSE_PCT = 60
+
+
+def belonging_decisions(company: Company, *, evidence: pd.DataFrame, retention: pd.DataFrame | None = None) -> pd.DataFrame:
     """Actions from notebook 05, most urgent first.
 
-    Rules: a team below control limits (against the company or its own history) -> talk with the
-    team (high); a priority driver (low score, high impact) -> act on it company-wide (high for the
-    first, then medium); a significant drop of a measure since the previous wave -> find out why
-    (medium); a dimension with weak reliability -> review its questions (low); a response rate
-    under 60% -> explain how results are used and protected (medium). ``retention`` adds the
-    decisions of `smbkit.retention.retention_findings`; without a survey only they are shown.
+    Tested differences, only where ``evidence`` (`smbkit.evidence.report_evidence`) finds them
+    clear: a team whose belonging is lower than the rest of the company's, or than its own earlier
+    waves -> talk with the team (high); a question in the lower half of favourable shares whose link
+    with the outcome is clear -> act on it company-wide (high for the strongest, then medium, at most
+    `MAX_QUESTION_ACTIONS`); a measure that fell since the previous wave -> find out why (medium); a
+    dimension whose questions do not hang together -> review them (low). A fact: a response rate
+    under `LOW_RESPONSE_PCT`% -> explain how results are used and protected (medium). ``retention``
+    adds the decisions of `smbkit.retention.retention_findings`; without a survey only they are shown.
 
     Returns
     -------
     DataFrame
         A `smbkit.decisions.decisions_table`.
     """
-    rows = [] if retention is None else list(retention[list(DECISION_COLUMNS)].itertuples(index=False, name=None))
+    rows = [] if retention is None else [Decision(*r) for r in retention[list(DECISION_COLUMNS)].itertuples(index=False, name=None)]
     if not company.has("survey_items", "survey_responses"):
         return decisions_table(rows)
-    for t in team_alerts(company).itertuples():
-        if t.below_company or t.below_own_history:
-            versus = "the company" if t.below_company else "its own earlier waves"
-            rows.append(("high", f"Talk with {t.team} about what has changed",
-                         f"{t.favourable_pct:.0f}% favourable, below the control limit against {versus}"))
-    drivers = key_drivers(company)
-    for k, d in enumerate(drivers[drivers["quadrant"] == "priority"].sort_values("spearman", key=abs, ascending=False).itertuples()):
-        rows.append(("high" if k == 0 else "medium", f"Act on '{d.text}'",
-                     f"only {d.favourable_pct:.0f}% favourable, and it goes with eNPS more than most items (rho {d.spearman:.2f})"))
-    for t in dimension_trends(company).itertuples():
-        if t.significant and t.change < 0:
-            rows.append(("medium", f"Find out why {t.measure.replace('_', ' ')} fell", f"down {-t.change:.1f} points since the previous wave (p = {t.p_value:.3f})"))
-    for rel in reliability(company).itertuples():
-        if rel.weak:
-            rows.append(("low", f"Review the questions on {rel.dimension.replace('_', ' ')}",
-                         f"Cronbach's alpha {rel.alpha:.2f} is under {ALPHA_FLAG}: the items may not measure one thing"))
+    clear = evidence[evidence["clear"]]
+    teams = clear[clear["family"].isin(["team_belonging", "team_history"])]
+    for team, g in teams.groupby("subject", sort=False):
+        what = ("what has changed" if "team_history" in set(g["family"]) else "what would help people there feel they belong")
+        rows.append(Decision("high", f"Talk with {team} about {what}", "this team's belonging is lower than the comparison",
+                             "; ".join(g["evidence"]), "an hour of the team's time", "find what to fix while it is still small",
+                             "people expect action after being asked; keep what they say anonymous", "low",
+                             need=f"team:{team}:belonging"))
+    questions = clear[clear["family"] == "key_driver"].sort_values("effect", ascending=False).head(MAX_QUESTION_ACTIONS)
+    for k, q in enumerate(questions.itertuples()):
+        rows.append(Decision("high" if k == 0 else "medium", f"Act on '{q.subject}'", "few agree, and agreeing goes with feeling at home",
+                             q.evidence, "depends on the fix; start with the team's own ideas",
+                             "more people feel they belong if the link holds", "linked is not proof of cause: check with people first",
+                             "medium", need=f"question:{q.subject}"))
+    for t in clear[clear["family"] == "trend"].itertuples():
+        rows.append(Decision("medium", f"Find out why {_label(t.subject).lower() if t.subject != 'enps' else 'eNPS'} fell",
+                             "a measure fell since the previous wave", t.evidence, risk_level="low", need=f"trend:{t.subject}"))
+    for rel in clear[clear["family"] == "reliability"].itertuples():
+        rows.append(Decision("low", f"Review the questions on {rel.subject.replace('_', ' ')}",
+                             "the questions may not measure one thing, so its score mixes different things", rel.evidence,
+                             risk_level="low", need=f"questions:{rel.subject}"))
     s = wave_summary(company)
     last = s.iloc[-1]
-    if last["response_rate_pct"] < 60:
-        rows.append(("medium", "Explain how survey results are used and protected",
-                     f"only {last['response_rate_pct']:.0f}% answered the latest wave"))
+    if last["response_rate_pct"] < LOW_RESPONSE_PCT:
+        rows.append(Decision("medium", "Explain how survey results are used and protected",
+                             f"only {last['response_rate_pct']:.0f}% answered the latest wave", "a fact in the data", risk_level="low",
+                             need="survey:response"))
     return decisions_table(rows)
 
 
@@ -470,8 +583,11 @@ def wave_takeaway(summary: pd.DataFrame, signals: pd.DataFrame | None = None) ->
     if shown.empty:
         return "No wave has enough responses to show results without exposing individuals."
     last = shown.iloc[-1]
-    text = (f"In the latest wave ({last['wave'].date()}) {int(last['responses'])} of {int(last['headcount'])} people answered "
-            f"({last['response_rate_pct']:.0f}%). The Belonging Index is {last['belonging_index']:.0f} out of 100 and eNPS is {last['enps']:+.0f}.")
+    rate = (f"{int(last['responses'])} of {int(last['headcount'])} people answered ({last['response_rate_pct']:.0f}%)"
+            if pd.notna(last["response_rate_pct"]) else
+            f"there were {int(last['responses'])} answers, more than the {int(last['headcount'])} people on the books, so no response "
+            "rate is shown")
+    text = (f"In the latest wave ({last['wave'].date()}) {rate}. The Belonging Index is {last['belonging_index']:.0f} out of 100 and eNPS is {last['enps']:+.0f}.")
     if len(shown) > 1:
         first = shown.iloc[0]
         text += f" Since {first['wave'].date()} the index has moved {last['belonging_index'] - first['belonging_index']:+.1f} points."
@@ -490,28 +606,32 @@ def reliability_takeaway(rel: pd.DataFrame) -> str:
             f"{'have' if len(weak) > 1 else 'has'} an alpha under {ALPHA_FLAG}: read {'their' if len(weak) > 1 else 'its'} scores with care.")
 
 
-def key_drivers_takeaway(drivers: pd.DataFrame, company: Company) -> str:
-    """Sentence for `key_drivers`."""
+def key_drivers_takeaway(drivers: pd.DataFrame, evidence: pd.DataFrame) -> str:
+    """Sentence for `key_drivers`, with the evidence rule's verdict on the lower-scoring questions."""
     if drivers.empty:
-        return (f"The latest wave has fewer than {MIN_DRIVER_RESPONSES} answers with an eNPS, too few to say which "
-                "questions drive it; the section is skipped.")
-    pr = drivers[drivers["quadrant"] == "priority"].sort_values("spearman", key=abs, ascending=False)
+        return (f"The latest wave has fewer than {MIN_DRIVER_RESPONSES} answers, too few to say which questions go with how "
+                "people feel; the section is skipped.")
+    measure = "eNPS" if (drivers["outcome"] == "enps").all() else "the Belonging Index"
     top = drivers.loc[drivers["spearman"].abs().idxmax()]
-    text = f"The question that goes most with eNPS is \"{top['text']}\" (Spearman {top['spearman']:.2f})."
-    if len(pr):
-        text += f" Priorities (low score, high impact): {', '.join(pr['item_id'])}."
+    text = f"The question that goes most with {measure} is \"{top['text']}\" (rank correlation {top['spearman']:.2f})."
+    clear = evidence[(evidence["family"] == "key_driver") & evidence["clear"]]
+    if len(clear):
+        text += f" Among the lower-scoring questions, {len(clear)} {'has' if len(clear) == 1 else 'have'} a link clear enough to act on."
+    else:
+        text += " No lower-scoring question has a link clear enough to act on yet: with this many answers it could be chance."
     return text
 
 
-def trends_takeaway(trends: pd.DataFrame) -> str:
-    """Sentence for `dimension_trends`."""
+def trends_takeaway(trends: pd.DataFrame, evidence: pd.DataFrame) -> str:
+    """Sentence for `dimension_trends`, naming only the falls the evidence rule finds clear."""
     if trends.empty:
-        return "There is only one wave, so no trend yet."
-    sig = trends[trends["significant"]]
-    if sig.empty:
-        return "No measure changed by more than chance would explain since the previous wave."
-    return "Since the previous wave: " + "; ".join(
-        f"{r.measure.replace('_', ' ')} {'rose' if r.change > 0 else 'fell'} {abs(r.change):.1f} points" for r in sig.itertuples()) + "."
+        return "There is only one wave with enough answers, so no trend yet."
+    fell = evidence[(evidence["family"] == "trend") & evidence["clear"]]
+    if fell.empty:
+        return "No measure fell by more than chance would explain since the previous wave."
+    moved = trends.set_index("measure")["change"]
+    return "Since the previous wave, more than chance would explain: " + "; ".join(
+        f"{_label(m).lower() if m != 'enps' else 'eNPS'} fell {-moved[m]:.1f} points" for m in fell["subject"]) + "."
 
 
 def outcomes_takeaway(outcomes: pd.DataFrame) -> str:

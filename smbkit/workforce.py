@@ -12,12 +12,11 @@ import pandas as pd
 from . import privacy
 from ._schema import FILES
 from .data import Company
-from .decisions import decisions_table
-from .people import DAYS_PER_YEAR, current_employees, employees_only
+from .decisions import Decision, decisions_table
+from .people import DAYS_PER_YEAR, current_employees
 from .text import money
 
 __all__ = [
-    "FLAG_FACTOR",
     "TENURE_BANDS",
     "ADVANCED",
     "NARROW_SPAN",
@@ -30,8 +29,6 @@ __all__ = [
     "skills_matrix",
     "skill_coverage",
     "single_points_of_failure",
-    "turnover",
-    "absence_rate",
     "representation",
     "data_quality",
     "workforce_decisions",
@@ -42,8 +39,6 @@ __all__ = [
     "tenure_takeaway",
     "span_takeaway",
     "coverage_takeaway",
-    "turnover_takeaway",
-    "absence_takeaway",
     "representation_takeaway",
 ]
 
@@ -56,9 +51,6 @@ ADVANCED = 3
 # Fewer than 3 reports or more than 15 is outside every archetype.
 NARROW_SPAN = 3
 WIDE_SPAN = 15
-# A team's voluntary turnover or absence is flagged when it exceeds the company's own rate by this
-# factor: a relative rule, because published benchmarks differ widely by industry and country.
-FLAG_FACTOR = 1.25
 # Above this many people a person-by-skill heatmap is no longer readable on a page.
 MATRIX_MAX_PEOPLE = 80
 
@@ -313,107 +305,6 @@ def single_points_of_failure(company: Company, *, level: int = ADVANCED) -> pd.D
             .sort_values(["critical", "skill"], ascending=[False, True], kind="stable").reset_index(drop=True))
 
 
-def _month_ends(as_of: pd.Timestamp, months: int) -> list[pd.Timestamp]:
-    return [as_of - pd.DateOffset(months=k) for k in range(months, -1, -1)]
-
-
-def _average_headcount(emp: pd.DataFrame, as_of, months: int) -> float:
-    """Mean of the headcounts at the start of the window and at each month end (SHRM/BLS method)."""
-    counts = []
-    for d in _month_ends(as_of, months):
-        counts.append(int(((emp["hire_date"] <= d) & (emp["exit_date"].isna() | (emp["exit_date"] > d))).sum()))
-    return float(np.mean(counts))
-
-
-def turnover(company: Company, *, months: int = 12, by: str | None = None, on=None) -> pd.DataFrame:
-    """Separation rates over the last ``months``, by kind of exit.
-
-    rate_pct = leavers in the window / average headcount x 100, annualised when the window is not
-    12 months; average headcount is the mean of the head counts at the start of the window and
-    at each month end (SHRM's turnover formula: separations / average number of employees; BLS
-    JOLTS uses the same ratio). Only employees (full and part time) count.
-
-    Parameters
-    ----------
-    months : int, default=12
-    by : str, optional
-        Also split by this employees.csv column (e.g. ``"team"``).
-    on : date, optional
-        End of the window; default the analysis date ``as_of``.
-
-    Returns
-    -------
-    DataFrame
-        Columns: (``by``,) ``average_headcount``, ``leavers``, ``voluntary``, ``involuntary``,
-        ``other`` (retired, other or no reason), ``rate_pct``, ``voluntary_rate_pct``.
-        With ``by`` a last row ``All`` covers everyone.
-    """
-    if months < 1:
-        raise ValueError(f"months must be at least 1; got: {months!r}")
-    as_of = company.settings.as_of if on is None else pd.Timestamp(on)
-    start = as_of - pd.DateOffset(months=months)
-    emp = employees_only(company.employees)
-    groups = [("All", emp)] if by is None else [*emp.groupby(by, sort=True), ("All", emp)]
-    rows = []
-    for name, g in groups:
-        left = g[(g["exit_date"] > start) & (g["exit_date"] <= as_of)]
-        avg = _average_headcount(g, as_of, months)
-        reason = left["exit_reason"].fillna("other")
-        vol = int((reason == "voluntary").sum())
-        inv = int((reason == "involuntary").sum())
-        annualise = 12 / months
-        rows.append({**({by: name} if by else {}), "average_headcount": avg, "leavers": len(left), "voluntary": vol,
-                     "involuntary": inv, "other": len(left) - vol - inv,
-                     "rate_pct": _pct(len(left), avg) * annualise, "voluntary_rate_pct": _pct(vol, avg) * annualise})
-    return pd.DataFrame(rows)
-
-
-def absence_rate(company: Company, *, months: int = 12, by: str | None = None, on=None) -> pd.DataFrame:
-    """Share of available working days lost to absence over the last ``months``.
-
-    rate_pct = days absent / days available x 100 (CIPD's lost-time rate). Days available per
-    person = fte x 5 days x weeks_per_year x (days employed in the window / 365.25). Spells count
-    in the window where they start. The window ends at ``on`` (default ``as_of``).
-
-    Returns
-    -------
-    DataFrame
-        Columns: (``by``,) ``people`` (employed at some time in the window), ``days_absent``,
-        ``days_available``, ``rate_pct``, ``days_per_fte`` (days absent per full-time equivalent
-        per year). With ``by``, a last row ``All`` and a column ``hidden``: absence is health
-        data, so groups under min_group_size are hidden with `privacy.suppress`.
-    """
-    if company.absences is None:
-        raise ValueError("absence_rate needs absences.csv, which this company folder does not have")
-    as_of = company.settings.as_of if on is None else pd.Timestamp(on)
-    start = as_of - pd.DateOffset(months=months)
-    emp = company.employees
-    first = emp["hire_date"].where(emp["hire_date"] > start, start)
-    last = emp["exit_date"].fillna(as_of).where(emp["exit_date"].fillna(as_of) < as_of, as_of)
-    employed_days = (last - first).dt.days.clip(lower=0)
-    weeks = company.settings.weeks_per_year
-    available = emp["fte"] * 5 * weeks * employed_days / DAYS_PER_YEAR
-    fte_years = emp["fte"] * employed_days / DAYS_PER_YEAR
-    ab = company.absences
-    ab = ab[(ab["start_date"] > start) & (ab["start_date"] <= as_of)]
-    days = ab.groupby("employee_id")["days"].sum()
-    per = pd.DataFrame({"key": emp[by] if by else "All", "available": available, "fte_years": fte_years,
-                        "absent": emp["employee_id"].map(days).fillna(0.0), "present": employed_days > 0})
-    groups = [("All", per)] if by is None else [*per.groupby("key", sort=True), ("All", per)]
-    rows = []
-    for name, g in groups:
-        rows.append({**({by: name} if by else {}), "people": int(g["present"].sum()),
-                     "days_absent": g["absent"].sum(), "days_available": g["available"].sum(),
-                     "rate_pct": _pct(g["absent"].sum(), g["available"].sum()),
-                     "days_per_fte": g["absent"].sum() / g["fte_years"].sum() * (12 / months) if g["fte_years"].sum() else np.nan})
-    out = pd.DataFrame(rows)
-    if by is None:
-        return out
-    # Absence is health data: a team rate for two people is two people's sick leave.
-    teams = privacy.suppress(out.iloc[:-1], count="people", by=[by], min_size=company.settings.min_group_size)
-    return pd.concat([teams, out.iloc[-1:].assign(hidden=False)], ignore_index=True)
-
-
 def representation(company: Company, column: str | None = None) -> pd.DataFrame:
     """Headcount and share of today's people per value of the ``demo_*`` columns, privacy-safe.
 
@@ -493,57 +384,58 @@ def data_quality(company: Company) -> pd.DataFrame:
 
 
 
-def workforce_decisions(company: Company) -> pd.DataFrame:
+def _clear(evidence: pd.DataFrame, family: str) -> pd.DataFrame:
+    """The comparisons of one family that pass the evidence rule."""
+    return evidence[(evidence["family"] == family) & evidence["clear"]]
+
+
+def workforce_decisions(company: Company, *, evidence: pd.DataFrame) -> pd.DataFrame:
     """The actions notebook 01 recommends, most urgent first.
 
-    Rules: a critical skill held by one person -> cross-train a backup (high); other single
-    points of failure -> document and cross-train (medium); a team with at least 2 voluntary
-    leavers and a voluntary turnover above `FLAG_FACTOR` times the company's -> stay interviews
-    (high); more than `WIDE_SPAN` reports -> review the manager's load (medium); a team (of at
-    least min_group_size people) whose absence rate is above `FLAG_FACTOR` times the company's ->
-    look at workload and wellbeing (medium); data gaps -> fill them in (low).
+    Facts in the data: a critical skill held by one person -> cross-train a backup (high); other
+    single points of failure -> document and cross-train (medium); more than `WIDE_SPAN` reports ->
+    review the manager's load (medium); data gaps -> fill them in (low). Tested differences, only
+    where ``evidence`` (`smbkit.evidence.report_evidence`) finds them clear: a team losing people by
+    choice faster than the rest -> stay interviews (high); a team losing more days to absence ->
+    look at workload and wellbeing (medium).
 
     Returns
     -------
     DataFrame
-        Columns: ``priority`` (high, medium, low), ``action``, ``why``.
+        A `smbkit.decisions.decisions_table`.
     """
     rows = []
     spof = single_points_of_failure(company)
     for r in spof[spof["critical"]].itertuples():
         backup = {0: "nobody is one level below", 1: "1 person is one level below"}.get(
             r.people_one_below, f"{r.people_one_below} people are one level below")
-        rows.append(("high", f"Cross-train a backup for {r.skill}",
-                     f"only {r.holder} ({r.role}) holds it at advanced level and a role rates it critical; {backup}",
-                     "training time for the backup and some of the holder's time", "the work goes on when the one holder is away or leaves",
-                     "the backup needs months of practice before they can stand in"))
+        rows.append(Decision("high", f"Cross-train a backup for {r.skill.replace('_', ' ')}",
+                             f"only {r.holder} ({r.role}) holds it at advanced level and a role rates it critical; {backup}",
+                             "a fact in the data: one person holds a critical skill",
+                             "training time for the backup and some of the holder's time",
+                             "the work goes on when the one holder is away or leaves",
+                             "the backup needs months of practice before they can stand in", "medium", need=f"skill:{r.skill}"))
     other = spof[~spof["critical"]]
     if len(other):
-        rows.append(("medium", "Document and cross-train: " + ", ".join(other["skill"]),
-                     f"{len(other)} more skill{'s' if len(other) > 1 else ''} held at advanced level by one person"))
-    to = turnover(company, by="team")
-    company_rate = to.iloc[-1]["voluntary_rate_pct"]
-    teams = to.iloc[:-1]
-    hot = teams[(teams["voluntary"] >= 2) & (teams["voluntary_rate_pct"] > FLAG_FACTOR * company_rate)]
-    for r in hot.sort_values("voluntary_rate_pct", ascending=False).itertuples():
-        rows.append(("high", f"Hold stay interviews in {r.team}",
-                     f"{r.voluntary} people chose to leave in 12 months, {r.voluntary_rate_pct:.0f}% against {company_rate:.0f}% company-wide",
-                     "half an hour per person", "learn why people leave before more do", "people expect action after being asked"))
+        rows.append(Decision("medium", "Document and cross-train: " + ", ".join(other["skill"].str.replace("_", " ")),
+                             f"{len(other)} more skill{'s' if len(other) > 1 else ''} held at advanced level by one person",
+                             "a fact in the data", risk_level="low"))
+    for r in _clear(evidence, "turnover").itertuples():
+        rows.append(Decision("high", f"Hold stay interviews in {r.subject}", "more people choose to leave this team than the rest",
+                             r.evidence, "half an hour per person", "learn why people leave before more do",
+                             "people expect action after being asked", "low", need=f"team:{r.subject}:leaving"))
     spans = span_of_control(company)
     for r in spans[spans["span_flag"] == "wide"].itertuples():
-        rows.append(("medium", f"Review the load of {r.manager} ({r.role})", f"{r.direct_reports} direct reports, more than {WIDE_SPAN}"))
-    if company.absences is not None:
-        ab = absence_rate(company, by="team")
-        overall = ab.iloc[-1]["rate_pct"]
-        teams = ab.iloc[:-1][~ab.iloc[:-1]["hidden"]]
-        for r in teams[teams["rate_pct"] > FLAG_FACTOR * overall].itertuples():
-            rows.append(("medium", f"Look at workload and wellbeing in {r.team}",
-                         f"absence {r.rate_pct:.1f}% of working days against {overall:.1f}% company-wide"))
+        rows.append(Decision("medium", f"Review the load of {r.manager} ({r.role})", f"{r.direct_reports} direct reports, more than {WIDE_SPAN}",
+                             "a fact in the data", risk_level="low", need=f"manager:{r.manager}"))
+    for r in _clear(evidence, "absence").itertuples():
+        rows.append(Decision("medium", f"Look at workload and wellbeing in {r.subject}", "this team loses more working days to absence",
+                             r.evidence, risk_level="low", need=f"team:{r.subject}:absence"))
     dq = data_quality(company)
     dq = dq[dq["affected"] > 0]
     if len(dq):
-        rows.append(("low", "Fill the data gaps listed in the data-quality table",
-                     "; ".join(f"{r.affected} {r.check}" for r in dq.itertuples())))
+        rows.append(Decision("low", "Fill the data gaps listed in the data-quality table",
+                             "; ".join(f"{r.affected} {r.check}" for r in dq.itertuples()), "a fact in the data", risk_level="low"))
     return decisions_table(rows)
 
 
@@ -608,33 +500,6 @@ def coverage_takeaway(spof: pd.DataFrame, coverage: pd.DataFrame) -> str:
                 f"{len(crit)} of them {'are' if len(crit) != 1 else 'is'} critical for a role. If that person is away or leaves, the work stops.")
     if len(none):
         text += f" Nobody holds {', '.join(none['skill'])} at advanced level although a role rates it critical."
-    return text
-
-
-def turnover_takeaway(by_team: pd.DataFrame) -> str:
-    """Sentence for `turnover` split by team."""
-    total = by_team.iloc[-1]
-    text = (f"In the last 12 months {int(total['leavers'])} employees left, {total['rate_pct']:.0f}% of the average headcount of "
-            f"{total['average_headcount']:.0f}; {int(total['voluntary'])} of them chose to go.")
-    teams = by_team.iloc[:-1]
-    if len(teams) and total["leavers"]:
-        worst = teams.sort_values(["voluntary_rate_pct", "leavers"], ascending=False).iloc[0]
-        key = by_team.columns[0]
-        text += (f" {worst[key]} loses people fastest by choice: {int(worst['voluntary'])} of about "
-                 f"{worst['average_headcount']:.0f} people, {worst['voluntary_rate_pct']:.0f}% a year.")
-    return text
-
-
-def absence_takeaway(by_team: pd.DataFrame) -> str:
-    """Sentence for `absence_rate` split by team."""
-    total = by_team.iloc[-1]
-    teams = by_team.iloc[:-1]
-    teams = teams[~teams["hidden"]] if "hidden" in teams else teams
-    text = (f"People were absent on {total['rate_pct']:.1f}% of their working days, about {total['days_per_fte']:.1f} days "
-            "a year for each full-time equivalent.")
-    if len(teams):
-        worst = teams.sort_values("rate_pct", ascending=False).iloc[0]
-        text += f" {worst[by_team.columns[0]]} has the highest rate, {worst['rate_pct']:.1f}%."
     return text
 
 

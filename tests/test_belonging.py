@@ -35,6 +35,9 @@ def test_key_drivers_against_an_independent_spearman(sample):
     last = r[r["wave"] == r["wave"].max()]
     pair = last[["fa3", "enps"]].astype(float).dropna()
     assert kd.loc["fa3", "spearman"] == pytest.approx(pair["fa3"].corr(pair["enps"], method="spearman"))
+    from scipy.stats import spearmanr
+
+    assert kd.loc["fa3", "p_value"] == pytest.approx(spearmanr(pair["fa3"], pair["enps"], alternative="greater").pvalue)
     assert set(kd["quadrant"]) <= {"priority", "strength", "maintain", "monitor"}
     assert b.key_drivers(sample, outcome="belonging_index")["spearman"].notna().all()
     with pytest.raises(ValueError, match="outcome must be"):
@@ -43,34 +46,76 @@ def test_key_drivers_against_an_independent_spearman(sample):
 
 def test_key_drivers_need_25_responses(survey):
     assert b.key_drivers(survey).empty
-    assert "fewer than 25" in b.key_drivers_takeaway(b.key_drivers(survey), survey)
+    assert "fewer than 25" in b.key_drivers_takeaway(b.key_drivers(survey), smbkit.evidence.report_evidence(survey))
 
 
-def test_trend_test_matches_statsmodels_welch(sample):
-    from statsmodels.stats.weightstats import ttest_ind
+def test_without_enps_key_drivers_use_the_belonging_index(sample_copy):
+    import pandas as pd
+
+    path = sample_copy / "survey_responses.csv"
+    t = pd.read_csv(path, dtype=str, keep_default_na=False)
+    t.drop(columns="enps").to_csv(path, index=False)
+    c = smbkit.load_company(sample_copy)
+    assert b.driver_outcome(c) == "belonging_index"
+    kd = b.key_drivers(c)
+    assert len(kd) and (kd["outcome"] == "belonging_index").all()
+    assert "the Belonging Index" in b.key_drivers_takeaway(kd, smbkit.evidence.report_evidence(c))
+
+
+def test_only_a_clearly_linked_low_scoring_question_becomes_an_action(sample):
+    """A median split would make a quarter of all questions priorities; the evidence rule makes only clear ones actions."""
+    ev = smbkit.evidence.report_evidence(sample)
+    kd = ev[ev["family"] == "key_driver"]
+    assert len(kd) == (b.key_drivers(sample)["favourable_pct"] < b.key_drivers(sample)["favourable_pct"].median()).sum()
+    acts = b.belonging_decisions(sample, evidence=ev)
+    acts = acts[acts["action"].str.startswith("Act on")]
+    assert len(acts) == kd["clear"].sum() <= b.MAX_QUESTION_ACTIONS
+
+
+def test_trends_compare_respondents_of_two_waves(sample):
+    from scipy.stats import ttest_ind
 
     tr = b.dimension_trends(sample).set_index("measure")
     r = S.scored_responses(sample)
     waves = sorted(r["wave"].unique())
     x = r.loc[r["wave"] == waves[-2], "dim__fairness"].dropna()
     y = r.loc[r["wave"] == waves[-1], "dim__fairness"].dropna()
-    assert tr.loc["fairness", "p_value"] == pytest.approx(ttest_ind(x, y, usevar="unequal")[1])
+    assert min(len(x), len(y)) >= 30  # large waves: Welch's test (smbkit.stats.LARGE_GROUP)
+    assert tr.loc["fairness", "p_value"] == pytest.approx(ttest_ind(y, x, equal_var=False).pvalue)
+    assert tr.loc["fairness", "p_fell"] == pytest.approx(ttest_ind(y, x, equal_var=False, alternative="less").pvalue)
     assert tr.loc["fairness", "change"] == pytest.approx(y.mean() - x.mean())
     e = r.loc[r["wave"] == waves[-1], "enps"].dropna().astype(float)
     assert tr.loc["enps", "latest"] == pytest.approx(S.enps(e))  # the +100/0/-100 scoring averages to eNPS
 
 
-def test_team_alerts_p_chart_by_hand(sample):
+def test_team_alerts_count_respondents_not_answers(sample):
+    """The issue's case: Retail's 9 respondents, not its 105 item answers, are the units."""
     alerts = b.team_alerts(sample).set_index("team")
     r = S.scored_responses(sample)
-    last = r[r["wave"] == r["wave"].max()]
-    fav = [c for c in r.columns if c.startswith("fav__")]
-    team = last[last["team"] == "Retail"][fav].astype(float)
-    p, n = team.stack().mean(), team.notna().sum().sum()
-    pc = last[fav].astype(float).stack().mean()
-    assert alerts.loc["Retail", "favourable_pct"] == pytest.approx(p * 100)
-    assert alerts.loc["Retail", "company_lower"] == pytest.approx((pc - 3 * np.sqrt(pc * (1 - pc) / n)) * 100)
+    last = r[(r["wave"] == r["wave"].max()) & r["belonging_index"].notna()]
+    mine, rest = last.loc[last["team"] == "Retail", "belonging_index"], last.loc[last["team"] != "Retail", "belonging_index"]
+    assert alerts.loc["Retail", "respondents"] == len(mine) == 9
+    assert alerts.loc["Retail", "belonging_index"] == pytest.approx(mine.mean())
+    sd = np.std(np.r_[mine, rest], ddof=1)
+    assert alerts.loc["Retail", "company_lower"] == pytest.approx(rest.mean() - 3 * sd / np.sqrt(9))
+    assert alerts.loc["Retail", "belonging_index"] > alerts.loc["Retail", "company_lower"]  # inside its limits, as the issue found
     assert set(alerts.index) <= {"Production", "Retail"}  # only teams shown in the latest wave
+    ev = smbkit.evidence.report_evidence(sample)
+    assert not ev.loc[ev["family"].isin(["team_belonging", "team_history"]), "clear"].any()
+    dec = b.belonging_decisions(sample, evidence=ev)
+    assert not dec["action"].str.startswith("Talk with").any()
+
+
+def test_a_team_planted_far_below_the_rest_is_found(tmp_path):
+    rows = [response("Low", 1, 4, 1, 2) for _ in range(8)] + [response(t, 4, 1, 6, 9) for t in ("A", "B") for _ in range(12)]
+    emp = [person(f"E{i}") for i in range(40)]
+    c = smbkit.load_company(write_company(tmp_path / "s", employees=emp, survey_items=ITEMS4, survey_responses=rows,
+                                          settings={"as_of": "2025-12-31"}))
+    ev = smbkit.evidence.report_evidence(c)
+    low = ev[(ev["family"] == "team_belonging") & (ev["subject"] == "Low")].iloc[0]
+    assert low["clear"] and low["n"] == 8
+    dec = b.belonging_decisions(c, evidence=ev)
+    assert "Talk with Low about what would help people there feel they belong" in dec["action"].tolist()
 
 
 def test_forecast_needs_four_waves(sample, survey):
@@ -157,3 +202,13 @@ def test_no_output_reveals_a_small_group(tmp_path_factory, seed, people, waves, 
     comments = b.survey_comments(c, limit=1000)
     if len(comments):
         assert len(r[r["wave"] == r["wave"].max()]) >= k
+
+
+def test_more_answers_than_people_gives_no_response_rate(tmp_path):
+    emp = [person(f"E{i}", "Shop") for i in range(5)]
+    rows = [response("Shop", 3, 2, 5, 8) for _ in range(7)]  # 7 answers from 5 people: duplicates, or people not listed
+    c = smbkit.load_company(write_company(tmp_path / "dup", employees=emp, survey_items=ITEMS4, survey_responses=rows))
+    with pytest.warns(smbkit.SmbkitWarning, match="7 answers but only 5 people"):
+        s = b.wave_summary(c)
+    assert np.isnan(s["response_rate_pct"].iloc[0]) and s["responses"].iloc[0] == 7
+    assert "more than the 5 people on the books, so no response rate is shown" in b.wave_takeaway(s)

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import person, write_company
+from scipy.optimize import minimize_scalar
 
 import smbkit
 from smbkit import retention as T
@@ -57,88 +58,14 @@ def test_km_retention_matches_the_exponential_it_was_drawn_from(tmp_path):
     assert m.loc["company", "stay_2y"] == pytest.approx(np.exp(-0.8), abs=0.07)
 
 
-def test_collinear_and_constant_inputs_are_dropped_with_notes():
-    X = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [2.0, 4, 6, 8], "c": [1.0, 1, 1, 1], "d": [0.0, 1, 0, 1]})
-    kept, notes = T._usable(X)
-    assert list(kept.columns) == ["a", "d"]
-    assert notes == ["b dropped: it is fully explained by the other inputs", "c dropped: the same for everyone"]
-
-
 def test_too_few_leavers_gives_a_reason_not_a_model(tmp_path):
     emp = [person(f"E{i}", hire="2020-01-01") for i in range(20)] + [person("X", hire="2020-01-01", exit_date="2025-06-01", reason="voluntary")]
     c = smbkit.load_company(write_company(tmp_path / "c", employees=emp, settings={"as_of": AS_OF.date()}))
     factors = T.leaving_factors(c)
     drivers, notes = factors.table, factors.notes
     assert drivers.empty and "a model needs at least 10" in notes[-1]
-    risk = T.leave_risk(c)
-    assert risk.summary.empty and "risk model needs" in T.risk_takeaway(risk)
-
-
-def test_auc_equals_pair_counting():
-    rng = np.random.default_rng(0)
-    y = rng.integers(0, 2, 60)
-    s = rng.normal(size=60).round(1)  # with ties
-    pairs = [(1.0 if a > b else 0.5 if a == b else 0.0) for a, ya in zip(s, y) for b, yb in zip(s, y) if ya == 1 and yb == 0]
-    assert T.auc(y, s) == pytest.approx(np.mean(pairs))
-    assert T.auc([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9]) == 1.0
-    assert np.isnan(T.auc([1, 1], [0.2, 0.3]))
-
-
-def _risk_company(tmp_path, signal, seed=0, n=300):
-    """People employed a year ago; those with low pay for their role chose to leave (signal) or leave at random."""
-    rng = np.random.default_rng(seed)
-    rows = []
-    for i in range(n):
-        pay = rng.normal(50000, 6000)
-        p = 1 / (1 + np.exp((pay - 46000) / 1500)) if signal else 0.3
-        left = rng.random() < p
-        rows.append(person(f"E{i:04d}", cost=round(pay), hire="2022-01-01", exit_date="2025-06-30" if left else "",
-                           reason="voluntary" if left else "", demo_group="a" if i % 3 else "b"))
-    return smbkit.load_company(write_company(tmp_path / f"r{signal}", employees=rows, settings={"as_of": AS_OF.date()}))
-
-
-def test_risk_model_accuracy_on_separable_and_random_data(tmp_path):
-    strong = T.leave_risk(_risk_company(tmp_path, True))
-    auc = dict(zip(strong.summary["measure"], strong.summary["value"]))["accuracy: cross-validated AUC (0.5 = guessing, 1 = perfect)"]
-    assert auc > 0.9
-    noise = T.leave_risk(_risk_company(tmp_path, False))
-    auc0 = dict(zip(noise.summary["measure"], noise.summary["value"]))["accuracy: cross-validated AUC (0.5 = guessing, 1 = perfect)"]
-    assert 0.35 < auc0 < 0.65
-    cal = strong.calibration
-    assert cal["people"].sum() == len(strong.oof) and cal["observed_pct"].iloc[-1] > cal["observed_pct"].iloc[0]
-    assert strong.individuals.empty  # only when asked for
-    again = T.leave_risk(_risk_company(tmp_path, True))
-    pd.testing.assert_frame_equal(strong.summary, again.summary)  # seeded folds: the same answer twice
-
-
-def test_individual_scores_only_on_request_and_without_names(tmp_path):
-    c = _risk_company(tmp_path, True)
-    risk = T.leave_risk(c, individual=True)
-    assert len(risk.individuals) == len(smbkit.people.current_employees(c))
-    assert not risk.individuals["person"].str.startswith("Name").any()
-
-
-def test_fairness_metrics_by_hand():
-    company = smbkit.load_company(smbkit.sample_dir())
-    oof = pd.DataFrame({"risk": [0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05, 0.04, 0.03],
-                        "left": [1, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0],
-                        "demo_x": ["a", "a", "b", "a", "a", "b", "a", "b", "b", "b", "a", "b"]})
-    oof = oof.assign(**{c: np.nan for c in company.employees.columns if c.startswith("demo_")})
-    # 4 leavers -> the top 4 risks are flagged: rows 0-3 -> a: rows 0,1,3 ; b: row 2
-    audit = T.fairness_audit(type("C", (), {"employees": oof.drop(columns=["risk", "left"]), "settings": company.settings})(), oof)
-    x = audit[audit["column"] == "demo_x"].set_index("group")
-    assert x.loc["a", "people"] == 6 and x.loc["a", "flag_rate_pct"] == pytest.approx(300 / 6)
-    assert x.loc["b", "flag_rate_pct"] == pytest.approx(100 / 6)
-    assert x.loc["b", "flag_ratio"] == pytest.approx((100 / 6) / (300 / 6))
-    assert "under four fifths" in x.loc["b", "concern"]
-    assert np.isnan(x.loc["a", "tpr_pct"])  # 3 leavers < min_group_size 5: hidden
-
-
-def test_fairness_hides_small_groups(sample):
-    risk = T.leave_risk(sample)
-    audit = T.fairness_audit(sample, risk.oof)
-    assert (audit.loc[~audit["hidden"], "people"] >= sample.settings.min_group_size).all()
-    assert audit.loc[audit["hidden"], ["people", "flag_rate_pct", "leavers", "tpr_pct"]].isna().all().all()
+    risk = smbkit.leaving_risk.leave_risk(c)
+    assert risk.summary.empty and "risk model needs" in smbkit.leaving_risk.risk_takeaway(risk)
 
 
 def test_retention_sections_run_on_a_large_generated_company(tmp_path):
@@ -146,6 +73,79 @@ def test_retention_sections_run_on_a_large_generated_company(tmp_path):
     m = T.retention_milestones(T.retention_curves(c))
     assert m["people"].iloc[0] > 1500
     assert not T.leaving_factors(c).table.empty
-    risk = T.leave_risk(c)
+    risk = smbkit.leaving_risk.leave_risk(c)
     assert not risk.summary.empty
     assert (risk.teams.loc[~risk.teams["hidden"], "people"] >= 5).all()
+
+
+def _partial_likelihood_hr(time, event, entry, x, *, strict=True):
+    """Hazard ratio of a 0/1 (or numeric) input maximising Cox's partial likelihood, written out by hand (no tied
+    exits). strict: a person who enters at t is not at risk at t (lifelines' and Kaplan-Meier's risk set)."""
+    def minus_loglik(b):
+        total = 0.0
+        for i in np.flatnonzero(event):
+            at_risk = ((entry < time[i]) if strict else (entry <= time[i])) & (time >= time[i])
+            total += x[i] * b - np.log(np.exp(x[at_risk] * b).sum())
+        return -total
+    return float(np.exp(minimize_scalar(minus_loglik, bounds=(-50, 50), method="bounded", options={"xatol": 1e-10}).x))
+
+
+def test_cox_risk_sets_match_kaplan_meier_when_an_entry_ties_an_exit(tmp_path):
+    # every leaver has a twin hired before the window whose tenure at the window's start equals the leaver's tenure
+    # at exit: the twin enters the risk set at that very time, and must not be counted at risk for that exit
+    start = smbkit.people.years_before(AS_OF, smbkit.leaving.WINDOW_YEARS)
+    rng = np.random.default_rng(4)
+    rows = []
+    for i in range(60):
+        mode = "hybrid" if i % 2 else "onsite"
+        hire = start + pd.Timedelta(days=int(rng.integers(10, 700)))
+        tenure = int(rng.integers(30, 400))
+        if rng.random() < (0.6 if mode == "hybrid" else 0.35) and hire + pd.Timedelta(days=tenure) <= AS_OF:
+            rows.append(person(f"L{i}", hire=hire.date(), exit_date=(hire + pd.Timedelta(days=tenure)).date(), reason="voluntary",
+                               work_mode=mode))
+            rows.append(person(f"T{i}", hire=(start - pd.Timedelta(days=tenure)).date(), work_mode="hybrid" if i % 4 < 2 else "onsite"))
+        else:
+            rows.append(person(f"S{i}", hire=hire.date(), work_mode=mode))
+    c = smbkit.load_company(write_company(tmp_path / "ties", employees=rows, settings={"as_of": AS_OF.date()}))
+    f = smbkit.leaving.survival_frame(c)
+    t, e, entry = f["time"].to_numpy(), f["left"].to_numpy(), f["entry"].to_numpy()
+    assert np.isin(entry[entry > 0], t[e == 1]).sum() >= 20  # the ties are really there
+    row = T.leaving_factors(c).table.set_index("input").filter(like="work_mode: ", axis=0)
+    assert len(row) == 1  # the less common mode, compared with the most common one
+    x = (f["work_mode"] == row.index[0].removeprefix("work_mode: ")).astype(float).to_numpy()
+    strict, loose = _partial_likelihood_hr(t, e, entry, x), _partial_likelihood_hr(t, e, entry, x, strict=False)
+    hr = row["hazard_ratio"].iloc[0]
+    assert hr == pytest.approx(strict, rel=1e-5)
+    assert abs(hr - loose) > 100 * abs(hr - strict)  # the other convention would give a different answer
+
+
+def test_a_numeric_input_is_reported_per_interquartile_step(tmp_path):
+    # one role, pay varies; the hazard ratio is per step = the input's interquartile range, rounded
+    rng = np.random.default_rng(8)
+    rows = []
+    for i in range(200):
+        pay = rng.normal(50000, 5000)
+        tenure = rng.exponential(2.0 * np.exp((pay - 50000) / 5000))
+        hired = rng.uniform(0.1, 2.9)
+        left = tenure < hired
+        rows.append(person(f"E{i:03d}", cost=round(pay), hire=_hire(hired), exit_date=_hire(hired - tenure) if left else "",
+                           reason="voluntary" if left else ""))
+    c = smbkit.load_company(write_company(tmp_path / "pay", employees=rows, settings={"as_of": AS_OF.date()}))
+    f = smbkit.leaving.survival_frame(c)
+    X, _, _ = smbkit.leaving.model_inputs(c, f, AS_OF, pay_on=f["end"])
+    iqr = float(X["pay_vs_role"].quantile(0.75) - X["pay_vs_role"].quantile(0.25))
+    row = T.leaving_factors(c).table.set_index("input").loc["pay_vs_role"]
+    assert row["step"] == pytest.approx(iqr, rel=0.06)  # rounded to two significant figures
+    per_unit = _partial_likelihood_hr(f["time"].to_numpy(), f["left"].to_numpy(), f["entry"].to_numpy(), X["pay_vs_role"].to_numpy())
+    assert row["hazard_ratio"] == pytest.approx(per_unit ** row["step"], rel=1e-3) and row["hazard_ratio"] < 1  # better paid, stay longer
+    assert row["low"] < row["hazard_ratio"] < row["high"]
+
+
+def test_no_survival_is_shown_beyond_the_time_people_were_followed(tmp_path):
+    # everyone joined within the last 18 months: the share still here after 2 or 3 years is not known
+    rows = [person(f"E{i}", hire=_hire(0.1 + 1.4 * i / 40), exit_date=_hire(0.05) if i % 5 == 0 else "",
+                   reason="voluntary" if i % 5 == 0 else "") for i in range(40)]
+    c = smbkit.load_company(write_company(tmp_path / "short", employees=rows, settings={"as_of": AS_OF.date()}))
+    m = T.retention_milestones(T.retention_curves(c, by=None)).iloc[0]
+    assert not np.isnan(m["stay_1y"]) and np.isnan(m["stay_2y"])
+    assert m["followed_years"] < 2

@@ -1,7 +1,5 @@
 """Notebook 01's formulas against values worked out by hand on small companies."""
 
-import numpy as np
-import pandas as pd
 import pytest
 from conftest import person, write_company
 
@@ -68,56 +66,6 @@ def test_skills_matrix_person_and_role(tiny):
         w.skills_matrix(tiny, by="desk")
 
 
-def test_turnover_by_hand(tiny):
-    to = w.turnover(tiny)
-    # employees only (K2 is a contractor): month ends 2024-12-31 .. 2025-12-31 (13 points).
-    # B and K1 all 13; P2 all 13; P3 on the books up to 2025-05-31 (6 points);
-    # P1 from 2025-07-31 (6 points: Jul..Dec). Average = (3*13 + 6 + 6) / 13.
-    avg = (3 * 13 + 6 + 6) / 13
-    assert to.loc[0, "average_headcount"] == pytest.approx(avg)
-    assert to.loc[0, "leavers"] == 1 and to.loc[0, "voluntary"] == 1
-    assert to.loc[0, "rate_pct"] == pytest.approx(100 / avg)
-
-
-def test_turnover_annualises_short_windows(tiny):
-    # window (2025-06-30, 2025-12-31]: P3's exit on the window's first day is outside it
-    assert w.turnover(tiny, months=6).loc[0, "leavers"] == 0
-    seven = w.turnover(tiny, months=7)
-    # month ends 2025-05-31 .. 2025-12-31 (8 points): B, K1, P2 8 each; P3 1 (May); P1 6 (Jul..Dec)
-    avg = (3 * 8 + 1 + 6) / 8
-    assert seven.loc[0, "average_headcount"] == pytest.approx(avg)
-    assert seven.loc[0, "rate_pct"] == pytest.approx(1 / avg * 100 * 12 / 7)
-    with pytest.raises(ValueError, match="months must be at least 1"):
-        w.turnover(tiny, months=0)
-
-
-def test_absence_rate_by_hand(tiny):
-    ab = w.absence_rate(tiny)
-    start, end = pd.Timestamp("2024-12-31"), pd.Timestamp("2025-12-31")
-    employed = {  # days employed inside the window, fte
-        "B": ((end - start).days, 1.0), "P1": ((end - pd.Timestamp("2025-07-01")).days, 0.5),
-        "P2": ((end - start).days, 1.0), "P3": ((pd.Timestamp("2025-06-30") - start).days, 1.0),
-        "K1": ((end - start).days, 1.0), "K2": ((end - start).days, 1.0), "F1": (0, 1.0),
-    }
-    available = sum(fte * 5 * 47 * d / 365.25 for d, fte in employed.values())
-    assert ab.loc[0, "days_absent"] == pytest.approx(6)
-    assert ab.loc[0, "days_available"] == pytest.approx(available)
-    assert ab.loc[0, "rate_pct"] == pytest.approx(600 / available)
-
-
-def test_absence_by_team_hides_small_teams(tiny):
-    ab = w.absence_rate(tiny, by="team").set_index("team")
-    assert ab["hidden"].loc[["Kitchen", "Office", "Shop"]].all()  # every team has fewer than 5 people
-    assert ab.loc["Kitchen", "rate_pct"] is pd.NA or np.isnan(ab.loc["Kitchen", "rate_pct"])
-    assert not ab.loc["All", "hidden"]
-
-
-def test_absence_rate_without_file_says_what_is_missing(tmp_path):
-    c = smbkit.load_company(write_company(tmp_path / "c", employees=[person("A")]))
-    with pytest.raises(ValueError, match="needs absences.csv"):
-        w.absence_rate(c)
-
-
 def test_representation_suppresses_small_and_complementary_groups(tmp_path):
     genders = ["w"] * 6 + ["m"] * 7 + ["x"] * 2
     emp = [person(f"E{i}", demo_gender=g) for i, g in enumerate(genders)]
@@ -140,7 +88,7 @@ def test_data_quality_and_decisions_on_tiny(tiny):
     assert dq.loc["people starting after the analysis date", "affected"] == 1
     assert dq.loc["people with no performance rating", "affected"] == 5
     assert dq.loc["roles.csv not provided", "affected"] == 0
-    dec = w.workforce_decisions(tiny)
+    dec = w.workforce_decisions(tiny, evidence=smbkit.evidence.report_evidence(tiny))
     assert dec.iloc[0]["action"] == "Cross-train a backup for baking"
     assert dec.iloc[0]["priority"] == "high"
     assert list(dec["priority"]) == sorted(dec["priority"], key=["high", "medium", "low"].index)
@@ -149,7 +97,7 @@ def test_data_quality_and_decisions_on_tiny(tiny):
 def test_wide_span_becomes_a_decision(tmp_path):
     emp = [person("M")] + [person(f"R{i}", manager="M") for i in range(16)]
     c = smbkit.load_company(write_company(tmp_path / "c", employees=emp))
-    dec = w.workforce_decisions(c)
+    dec = w.workforce_decisions(c, evidence=smbkit.evidence.report_evidence(c))
     assert "Review the load of M (Clerk)" in dec["action"].tolist()
     assert "M (Clerk) has the most, 16." in w.span_takeaway(w.span_of_control(c), w.org_summary(c))
 
@@ -168,5 +116,5 @@ def test_takeaways_quote_the_numbers(sample):
     hc = w.headcount(sample)
     text = w.headcount_takeaway(hc, sample)
     assert text.startswith(f"{int(hc.iloc[-1]['headcount'])} people ({hc.iloc[-1]['fte']:.1f} FTE)")
-    to = w.turnover(sample, by="team")
-    assert f"{int(to.iloc[-1]['leavers'])} employees left" in w.turnover_takeaway(to)
+    to = smbkit.signals.turnover(sample, by="team")
+    assert f"{int(to.iloc[-1]['leavers'])} employees left" in smbkit.signals.turnover_takeaway(to)
