@@ -351,7 +351,9 @@ FILES: tuple[FileSpec, ...] = (
             Column("pre_score", "float", "Level 2: test score before.", blank_ok=True, min=0, max=100),
             Column("post_score", "float", "Level 2: test score after.", blank_ok=True, min=0, max=100),
             Column("behavior", "float", "Level 3: how far the person applies it at work.", blank_ok=True, min=1, max=5),
-            Column("result_value", "float", "Level 4: money value of the result, if measured.", required=False, blank_ok=True),
+            Column("result_value", "float", "Level 4: yearly money value of the result for this person, if measured, before "
+                   "isolating the programme's part (notebook 03 credits a stated share of it to the programme).", required=False,
+                   blank_ok=True),
         ),
         enables="learning plan and evaluation (03)",
     ),

@@ -14,6 +14,8 @@ import pandas as pd
 
 from .costs import NPV_YEARS, npv, payback_months, role_costs
 from .data import Company
+from .demand import resolve_scenario
+from .gaps import gap_hours
 from .people import current_employees
 
 __all__ = [
@@ -145,79 +147,129 @@ def option_inputs(company: Company) -> pd.DataFrame:
     return opt.reset_index(drop=True)
 
 
-def evaluate_options(inputs: pd.DataFrame, company: Company, *, share_factor: float = 1.0, cost_factor: float = 1.0,
-                     exclude=(), selected=None) -> pd.DataFrame:
+def _useful_hours(net: np.ndarray, roles: np.ndarray, order: np.ndarray, gap: dict, taking: np.ndarray) -> np.ndarray:
+    """Hours a week of each option that meet its role's demand gap: the role's gap hours go to the
+    ``taking`` options in ``order`` (cheapest per hour first), each option's share once."""
+    left = dict(gap)
+    out = np.zeros(len(net))
+    for i in order:
+        if taking[i] and net[i] > 0:
+            out[i] = min(net[i], max(0.0, left.get(roles[i], 0.0)))
+            left[roles[i]] = left.get(roles[i], 0.0) - out[i]
+    return out
+
+
+def evaluate_options(inputs: pd.DataFrame, company: Company, *, gap_hours: pd.Series | None = None, release: bool = False,
+                     share_factor: float = 1.0, cost_factor: float = 1.0, exclude=(), selected=None) -> pd.DataFrame:
     """What each option frees, costs and returns; which ones the plan takes.
 
-    Per option, with W = weeks_per_year and h the role's loaded hourly cost:
-    share = automatable_share x share_factor (at most 1; at most `MAX_GUARDED_SHARE` on a guarded
-    task); automated hours/week = task hours per FTE x FTE in the role x share; review hours/week =
-    oversight_hours_per_week, and on a guarded task at least `REVIEW_SHARE` x automated hours;
-    hours_saved_year = automated x W; value_year = hours_saved_year x h; net_year = value_year -
-    review hours x W x h - annual_cost; payback and NPV by `smbkit.costs.payback_months` and `smbkit.costs.npv` over the
-    horizon and `NPV_YEARS` years at discount_rate. ``cost_factor`` scales both costs (sensitivity).
+    Per option, with W = weeks_per_year and h the role's loaded hourly cost: share =
+    automatable_share x share_factor (at most 1; at most `MAX_GUARDED_SHARE` on a guarded task);
+    automated hours/week = task hours per FTE x FTE in the role x share; review hours/week =
+    oversight_hours_per_week, and on a guarded task at least `REVIEW_SHARE` x automated hours; freed
+    = automated - review. Freed hours are worth money only where they meet demand or are released,
+    and each hour is counted once: the hours a role lacks at the horizon (``gap_hours``, from
+    `smbkit.gaps.gap_hours`) go to its options cheapest per freed hour first (``to_demand_hours_week``);
+    the rest (``spare_hours_week``) is capacity to redeploy, worth money only with ``release=True``
+    (the owner reduces paid hours, e.g. by not replacing a leaver). value_year = counted hours x W x h;
+    net_year = value_year - annual_cost (and minus the extra time when review takes more than the tool
+    saves); payback and NPV by `smbkit.costs.payback_months` and `smbkit.costs.npv` over the horizon
+    and `NPV_YEARS` years at discount_rate. ``cost_factor`` scales both costs (sensitivity).
 
-    The plan takes an option when its task is not "keep human", its NPV over `NPV_YEARS` years is
-    positive and it is the best such option for its task, unless it is in ``exclude`` (option ids, as
-    a list or as one comma-separated string). Passing
-    ``selected`` (option ids) overrides the rule: exactly those are in the plan.
+    The plan takes an option when its task is not "keep human", it is worth most of its task's options
+    on its own and its NPV over `NPV_YEARS` years is positive with the others in the plan, unless it is
+    in ``exclude`` (option ids, as a list or as one comma-separated string); options that do not pay
+    give their share of the gap back to the others, until the plan is stable. Passing ``selected`` (option ids) overrides the
+    rule: exactly those are in the plan (and share the gap).
 
     Returns
     -------
     DataFrame
         Columns: ``option_id``, ``task_id``, ``role``, ``task``, ``quadrant``, ``guarded``, ``tool_category``,
-        ``example_tool``, ``share``, ``automated_hours_week``, ``review_hours_week``, ``hours_saved_year``,
-        ``value_year``, ``annual_cost``, ``net_year``, ``one_time_cost``, ``months_to_implement``,
-        ``payback_months``, ``npv_horizon``, ``npv_3y``, ``in_plan``, ``why``.
+        ``example_tool``, ``share``, ``automated_hours_week``, ``review_hours_week``, ``to_demand_hours_week``,
+        ``spare_hours_week``, ``hours_saved_year``, ``value_year``, ``annual_cost``, ``net_year``, ``one_time_cost``,
+        ``months_to_implement``, ``payback_months``, ``npv_horizon``, ``npv_3y``, ``in_plan``, ``why``.
     """
     s = company.settings
     o = inputs
+    W = s.weeks_per_year
     guarded = o["guarded"].to_numpy(dtype=bool)
     share = np.clip(o["automatable_share"].to_numpy(dtype=float) * share_factor, 0, 1)
     share = np.where(guarded, np.minimum(share, MAX_GUARDED_SHARE), share)
     automated = o["hours_per_week"].to_numpy(dtype=float) * o["fte"].to_numpy(dtype=float) * share
     review = o["oversight_hours_per_week"].to_numpy(dtype=float)
     review = np.where(guarded, np.maximum(review, REVIEW_SHARE * automated), review)
+    freed = automated - review
     h = o["hourly_cost"].to_numpy(dtype=float)
     annual = o["annual_cost"].to_numpy(dtype=float) * cost_factor
     one_time = o["one_time_cost"].to_numpy(dtype=float) * cost_factor
     months = o["months_to_implement"].to_numpy(dtype=float)
-    saved = automated * s.weeks_per_year
-    value = saved * h
-    net = value - review * s.weeks_per_year * h - annual
+    roles = o["role"].to_numpy()
+    gap = {} if gap_hours is None else {k: float(v) for k, v in gap_hours.items()}
+    per_hour = (annual + one_time / NPV_YEARS) / np.where(freed > 0, freed, np.nan)
+    order = np.argsort(np.nan_to_num(per_hour, nan=np.inf), kind="stable")
+    if isinstance(exclude, str):  # "A05, A11" as typed in a notebook's parameters
+        exclude = [x.strip() for x in exclude.split(",") if x.strip()]
+    excluded = o["option_id"].isin(set(exclude)).to_numpy()
+    human = (o["quadrant"] == "keep human").to_numpy()
+
+    def value(taking):
+        useful = _useful_hours(freed, roles, order, gap, taking)
+        spare = np.clip(freed, 0, None) - useful
+        counted = useful + (spare if release else 0.0)
+        net = counted * W * h + np.minimum(freed, 0) * W * h - annual
+        return useful, spare, counted * W * h, net, npv(one_time, net, months, 12 * NPV_YEARS, s.discount_rate)
+
+    if selected is not None:
+        taking = o["option_id"].isin(set(selected)).to_numpy()
+        useful, spare, worth, net, npv3 = value(taking)
+    else:
+        # per task, the option worth most on its own (against its role's whole gap) competes; of those, the ones
+        # that do not pay drop out, giving their share of the gap back, until the plan is stable
+        eligible = ~excluded & ~human
+        alone = np.array([value(np.arange(len(o)) == i)[4][i] for i in range(len(o))])
+        ranked = pd.DataFrame({"task": o["task_id"].to_numpy(), "npv": np.where(eligible, alone, -np.inf)})
+        best = ranked.sort_values("npv", ascending=False, kind="stable").drop_duplicates("task").index.to_numpy()
+        taking = np.isin(np.arange(len(o)), best) & eligible
+        for _ in range(len(o) + 1):
+            useful, spare, worth, net, npv3 = value(taking)
+            keep = taking & (npv3 > 0)
+            if (keep == taking).all():
+                break
+            taking = keep
+        # an option not taking part is valued on what is left of its role's gap, as if it were added
+        for i in np.flatnonzero(~taking):
+            trial = taking.copy()
+            trial[i] = True
+            u, sp, wo, ne, n3 = value(trial)
+            useful[i], spare[i], worth[i], net[i], npv3[i] = u[i], sp[i], wo[i], ne[i], n3[i]
     out = pd.DataFrame({
         "option_id": o["option_id"], "task_id": o["task_id"], "role": o["role"], "task": o["task"], "quadrant": o["quadrant"],
         "guarded": guarded, "tool_category": o["tool_category"], "example_tool": o["example_tool"], "share": share,
-        "automated_hours_week": automated, "review_hours_week": review, "hours_saved_year": saved, "value_year": value,
-        "annual_cost": annual, "net_year": net, "one_time_cost": one_time, "months_to_implement": months,
-        "payback_months": payback_months(one_time, net, months),
-        "npv_horizon": npv(one_time, net, months, s.horizon_months, s.discount_rate),
-        "npv_3y": npv(one_time, net, months, 12 * NPV_YEARS, s.discount_rate),
+        "automated_hours_week": automated, "review_hours_week": review, "to_demand_hours_week": useful, "spare_hours_week": spare,
+        "hours_saved_year": automated * W, "value_year": worth, "annual_cost": annual, "net_year": net, "one_time_cost": one_time,
+        "months_to_implement": months, "payback_months": payback_months(one_time, net, months),
+        "npv_horizon": npv(one_time, net, months, s.horizon_months, s.discount_rate), "npv_3y": npv3,
     })
     if selected is not None:
-        chosen = set(selected)
-        out["in_plan"] = out["option_id"].isin(chosen)
-        out["why"] = np.where(out["in_plan"], "switched on", "switched off")
+        out["in_plan"] = taking
+        out["why"] = np.where(taking, "switched on", "switched off")
         return out
-    if isinstance(exclude, str):  # "A05, A11" as typed in a notebook's parameters
-        exclude = [x.strip() for x in exclude.split(",") if x.strip()]
-    excluded = out["option_id"].isin(set(exclude))
-    ok = (out["quadrant"] != "keep human") & (out["npv_3y"] > 0) & ~excluded
-    best = out[ok].sort_values("npv_3y", ascending=False).drop_duplicates("task_id").index
-    out["in_plan"] = out.index.isin(best)
+    out["in_plan"] = taking
+    nothing_to_meet = (useful <= 0) & ~(release & (spare > 0))
     out["why"] = np.select(
-        [excluded, out["quadrant"] == "keep human", out["npv_3y"] <= 0, ~out["in_plan"], guarded],
-        ["switched off", "the task needs people (keep human)", f"does not pay back within {NPV_YEARS} years",
-         "another option for the same task returns more", "pays back; a person keeps reviewing (guarded task)"],
-        "pays back")
+        [excluded, human, taking & guarded, taking, freed <= 0, nothing_to_meet, npv3 <= 0],
+        ["switched off", "the task needs people (keep human)", "pays back; a person keeps reviewing (guarded task)", "pays back",
+         f"does not pay back within {NPV_YEARS} years: checking its work would take more time than it saves",
+         "no role's demand needs the hours it frees (they would be spare capacity, worth no money unless released)",
+         f"does not pay back within {NPV_YEARS} years"],
+        "another option for the same task costs more per hour freed")
     return out
 
 
-
-
-def automation_options(company: Company, **kwargs) -> pd.DataFrame:
-    """`evaluate_options` on the company's options: `option_inputs` then `evaluate_options`."""
-    return evaluate_options(option_inputs(company), company, **kwargs)
+def automation_options(company: Company, *, scenario: str | None = None, **kwargs) -> pd.DataFrame:
+    """`evaluate_options` on the company's options, with the demand gaps of ``scenario`` (default: the likely one)."""
+    return evaluate_options(option_inputs(company), company, gap_hours=gap_hours(company, resolve_scenario(company, scenario)), **kwargs)
 
 
 def guardrail_flags(options: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
@@ -249,10 +301,11 @@ def guardrail_flags(options: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame
     return pd.DataFrame(rows, columns=["task_id", "task", "option_id", "finding", "what_the_plan_does", "severity"])
 
 
-def sensitivity(inputs: pd.DataFrame, company: Company, options: pd.DataFrame, *, share_factors=(0.5, 0.75, 1.0, 1.25, 1.5),
-                cost_factors=(0.5, 0.75, 1.0, 1.5, 2.0)) -> pd.DataFrame:
+def sensitivity(inputs: pd.DataFrame, company: Company, options: pd.DataFrame, *, gap_hours: pd.Series | None = None,
+                release: bool = False, share_factors=(0.5, 0.75, 1.0, 1.25, 1.5), cost_factors=(0.5, 0.75, 1.0, 1.5, 2.0)) -> pd.DataFrame:
     """NPV over `NPV_YEARS` years of the options in the plan (``options["in_plan"]``, from
-    `evaluate_options`) as the tools take more or less of the work and cost more or less.
+    `evaluate_options` with the same ``gap_hours`` and ``release``) as the tools take more or less of the
+    work and cost more or less.
 
     Returns
     -------
@@ -261,8 +314,8 @@ def sensitivity(inputs: pd.DataFrame, company: Company, options: pd.DataFrame, *
         cost factor (multiple of the stated costs); values: total NPV of the plan's options.
     """
     selected = options.loc[options["in_plan"], "option_id"]
-    grid = {c: [float(evaluate_options(inputs, company, share_factor=f, cost_factor=c, selected=selected)
-                      .query("in_plan")["npv_3y"].sum()) for f in share_factors] for c in cost_factors}
+    grid = {c: [float(evaluate_options(inputs, company, gap_hours=gap_hours, release=release, share_factor=f, cost_factor=c,
+                                       selected=selected).query("in_plan")["npv_3y"].sum()) for f in share_factors] for c in cost_factors}
     out = pd.DataFrame(grid, index=pd.Index(share_factors, name="share_factor"))
     out.columns.name = "cost_factor"
     return out

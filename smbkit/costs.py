@@ -23,12 +23,15 @@ __all__ = [
     "BUILD_DEFAULT_HOURS",
     "BUILD_MONTHS",
     "NPV_YEARS",
+    "RAMP_UP_MONTHS",
+    "RAMP_UP_PRODUCTIVITY",
     "RoleCosts",
     "BuildCost",
     "hours_per_fte_year",
     "role_costs",
     "person_hourly_cost",
     "hire_cost",
+    "replacement_cost",
     "contract_cost",
     "build_cost",
     "cost_over",
@@ -51,6 +54,12 @@ MONTHS_TO_CONTRACT = 0.5
 BUILD_DEFAULT_COST = 1000.0
 BUILD_DEFAULT_HOURS = 20.0
 BUILD_MONTHS = 3.0
+# A newcomer reaches full speed after about RAMP_UP_MONTHS, working at RAMP_UP_PRODUCTIVITY of it on
+# average until then (a planning figure: the Center for American Progress puts the whole cost of
+# replacing someone in a job paying under USD 75,000 at a median of about a fifth of a year's pay,
+# Boushey & Glynn, "There Are Significant Business Costs to Replacing Employees", 2012). Editable.
+RAMP_UP_MONTHS = 2.0
+RAMP_UP_PRODUCTIVITY = 0.5
 # Tools and pathways are judged over three years as well as over the planning horizon: most
 # small-business software is bought on one- to three-year terms.
 NPV_YEARS = 3
@@ -123,6 +132,23 @@ def hire_cost(yearly_cost: float, months: float) -> float:
     62000.0
     """
     return yearly_cost * max(0.0, months - MONTHS_TO_HIRE) / 12 + RECRUITING_COST_SHARE * yearly_cost
+
+
+def replacement_cost(yearly_cost: float) -> float:
+    """What replacing one leaver costs beyond the pay already in the budget.
+
+    replacement = RECRUITING_COST_SHARE x C (the fee) + (CONTRACTOR_PREMIUM - 1) x C x MONTHS_TO_HIRE / 12
+    (cover while the post is empty: the premium over the pay not paid) + (1 - RAMP_UP_PRODUCTIVITY) x C x
+    RAMP_UP_MONTHS / 12 (output lost while the newcomer learns). The leaver's pay is not counted: the
+    newcomer is paid from the same budget.
+
+    Examples
+    --------
+    >>> round(replacement_cost(60000))  # 12,000 fee + 3,500 cover + 5,000 learning
+    20500
+    """
+    return yearly_cost * (RECRUITING_COST_SHARE + (CONTRACTOR_PREMIUM - 1) * MONTHS_TO_HIRE / 12
+                          + (1 - RAMP_UP_PRODUCTIVITY) * RAMP_UP_MONTHS / 12)
 
 
 def contract_cost(yearly_cost: float, months: float) -> float:

@@ -101,10 +101,7 @@ def for_scenario(table: pd.DataFrame, scenario: str) -> pd.DataFrame:
 
 def _role_supply(company: Company) -> pd.DataFrame:
     cur = current_employees(company)
-    full = (cur["employment_type"] == "full_time") & (cur["fte"] >= 1)
-    return pd.DataFrame({"current_fte": cur.groupby("role")["fte"].sum(),
-                         "current_headcount": cur.groupby("role").size(),
-                         "all_full_time": full.groupby(cur["role"]).all()})
+    return pd.DataFrame({"current_fte": cur.groupby("role")["fte"].sum(), "current_headcount": cur.groupby("role").size()})
 
 
 def role_demand(company: Company, *, changes: dict | None = None) -> pd.DataFrame:
@@ -112,9 +109,9 @@ def role_demand(company: Company, *, changes: dict | None = None) -> pd.DataFram
 
     For a role with a driver: required FTE = driver value at the horizon / units_per_fte, with the
     driver value = current_value x (1 + change_pct / 100). For a fixed role: fixed_fte. A driver a
-    scenario does not mention keeps its current value. The planned FTE is rounded up to whole people
-    where the role is full-time (every current holder is full-time at fte 1, or nobody holds it yet);
-    roles with part-timers keep the exact figure, rounded to 0.1.
+    scenario does not mention keeps its current value. The planned FTE is the required FTE rounded
+    to 0.1; it is not rounded up to whole people here, since a shortfall of part of a person is met
+    by a part-time post, overtime or a contractor (`smbkit.staffing` decides how each gap is filled).
 
     Parameters
     ----------
@@ -144,7 +141,6 @@ def role_demand(company: Company, *, changes: dict | None = None) -> pd.DataFram
         scenarios = {TODAY: (math.nan, {})}
     supply = _role_supply(company)
     current = supply["current_fte"].reindex(roles["role"]).fillna(0.0).to_numpy()
-    full_time = supply["all_full_time"].reindex(roles["role"]).fillna(True).astype(bool).to_numpy()
     has_driver = roles["driver"].notna().to_numpy()
     units = roles["units_per_fte"].to_numpy()
     fixed = roles["fixed_fte"].to_numpy()
@@ -153,7 +149,7 @@ def role_demand(company: Company, *, changes: dict | None = None) -> pd.DataFram
         values = drivers * (1 + pd.Series(change, dtype="float64").reindex(drivers.index).fillna(0.0) / 100)
         dvalue = roles["driver"].map(values).to_numpy(dtype="float64")
         required = np.where(has_driver, dvalue / units, fixed)
-        planned = np.where(full_time, np.ceil(np.round(required, 9)), np.round(required, 1))
+        planned = np.round(required, 1)
         frames.append(pd.DataFrame({"scenario": name, "probability": prob, "role": roles["role"].to_numpy(),
                                     "driver": roles["driver"].to_numpy(), "driver_value": dvalue,
                                     "required_fte": required, "planned_fte": planned, "current_fte": current,

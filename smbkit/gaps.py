@@ -1,8 +1,8 @@
-"""Notebook 03 — what is missing at the horizon, and the cheapest credible way to close it.
+"""Notebook 03 — what will be missing at the horizon: people per role, and skills.
 
 Supply is projected with a stay/leave Markov chain per role; demand comes from
-`smbkit.demand.role_demand` (the same function notebook 02 shows). Gaps are closed by building (training), buying (hiring),
-borrowing (contractors) or bots (automation), under rules an owner can read.
+`smbkit.demand.role_demand` (the same function notebook 02 shows). How each gap is closed
+(build, buy, borrow, bot) is `smbkit.staffing`.
 """
 
 from __future__ import annotations
@@ -13,40 +13,26 @@ import numpy as np
 import pandas as pd
 
 from . import privacy
-from .automation import automation_options
-from .costs import (
-    BUILD_MONTHS,
-    MONTHS_TO_CONTRACT,
-    MONTHS_TO_HIRE,
-    build_cost,
-    contract_cost,
-    cost_over,
-    hire_cost,
-    role_costs,
-)
 from .data import Company
-from .decisions import decisions_table
 from .demand import for_scenario, resolve_scenario, role_demand
 from .people import EMPLOYEE_TYPES, current_employees, employees_only, is_employee, years_before, years_between
 
 __all__ = [
     "PRIOR_PERSON_YEARS",
     "MIN_ACTION_FTE",
+    "COVERAGE",
     "exit_rates",
     "supply_projection",
     "headcount_gaps",
+    "gap_hours",
     "skill_gaps",
     "open_skill_gaps",
     "talent_pool",
     "trainees",
     "talent_pool_summary",
-    "closure_options",
-    "recommended_plan",
-    "gaps_decisions",
     "supply_takeaway",
     "gaps_takeaway",
     "skill_gaps_takeaway",
-    "plan_takeaway",
 ]
 
 # Small roles have few exits to learn from: their rate is shrunk towards the company's as if the
@@ -57,6 +43,10 @@ PRIOR_PERSON_YEARS = 2.0
 SIMULATIONS = 4000
 # A shortfall under half an FTE is a risk to watch (backfill if someone leaves), not a hire to make.
 MIN_ACTION_FTE = 0.5
+# Share of a role's people who must hold a skill, by its importance in role_skills.csv: a critical
+# skill every one of them, an important one at least half (someone is always there who has it), a
+# nice-to-have one nobody (it is development, never a requirement that creates a hire).
+COVERAGE = {3: 1.0, 2: 0.5, 1: 0.0}
 
 
 def exit_rates(company: Company, *, years: float = 3.0) -> pd.DataFrame:
@@ -140,31 +130,50 @@ def headcount_gaps(company: Company) -> pd.DataFrame:
 
     gap_fte = planned demand (`smbkit.demand.role_demand`) - expected supply (`supply_projection`); positive means
     people are missing. ``gap_high`` uses the low end of supply (what you may lack if exits run high).
+    A positive gap has two parts that are filled differently: ``growth_fte`` = demand above today's
+    FTE (new posts) and ``backfill_fte`` = the expected leavers still needed (replacements as people
+    go, up to the demand): gap_fte = growth_fte + backfill_fte whenever the gap is positive.
 
     Returns
     -------
     DataFrame
-        Columns: ``scenario``, ``probability``, ``role``, ``demand_fte``, ``supply_fte``, ``gap_fte``,
-        ``gap_high_fte``.
+        Columns: ``scenario``, ``probability``, ``role``, ``demand_fte``, ``current_fte``, ``supply_fte``, ``gap_fte``,
+        ``gap_high_fte``, ``growth_fte``, ``backfill_fte``.
     """
     d = role_demand(company)
     sup = supply_projection(company).set_index("role")
-    out = d[["scenario", "probability", "role", "planned_fte"]].rename(columns={"planned_fte": "demand_fte"})
+    out = d[["scenario", "probability", "role", "planned_fte", "current_fte"]].rename(columns={"planned_fte": "demand_fte"})
     out["supply_fte"] = out["role"].map(sup["expected_fte"]).fillna(0.0)
     out["gap_fte"] = out["demand_fte"] - out["supply_fte"]
     out["gap_high_fte"] = out["demand_fte"] - out["role"].map(sup["low_fte"]).fillna(0.0)
+    out["growth_fte"] = (out["demand_fte"] - out["current_fte"]).clip(lower=0)
+    out["backfill_fte"] = (np.minimum(out["demand_fte"], out["current_fte"]) - out["supply_fte"]).clip(lower=0)
     return out.reset_index(drop=True)
 
 
 
 
+def gap_hours(company: Company, scenario: str, gaps: pd.DataFrame | None = None) -> pd.Series:
+    """Hours a week each role lacks at the horizon under ``scenario`` (notebook 03's gaps x hours_per_fte_week).
+
+    Empty when the company has no roles.csv or drivers.csv to compute demand from.
+    """
+    if not company.has("roles", "drivers"):
+        return pd.Series(dtype=float)
+    gaps = headcount_gaps(company) if gaps is None else gaps
+    g = for_scenario(gaps, scenario).set_index("role")["gap_fte"].clip(lower=0)
+    return g * company.settings.hours_per_fte_week
+
+
 def skill_gaps(company: Company, *, scenario: str | None = None) -> pd.DataFrame:
     """People each role needs at the required level of each skill, against those it has.
 
-    needed = whole people the role needs under the scenario (planned FTE rounded up); have = the
-    role's current people at or above the required proficiency; gap = max(0, needed - have);
-    priority = importance x gap x urgency, where urgency is 2 when the gap exists even in the
-    scenario with the least demand (needed whatever happens) and 1 otherwise.
+    needed = the share of the role's people that must hold the skill, by its importance
+    (`COVERAGE`: every person for a critical skill, half for an important one, nobody for a
+    nice-to-have one, which never creates a gap), of the people the role needs under the scenario
+    (planned FTE rounded up to people); have = the role's current people at or above the required
+    proficiency; gap = max(0, needed - have); priority = importance x gap x urgency, where urgency is 2
+    when the gap exists even in the scenario with the least demand (needed whatever happens) and 1 otherwise.
 
     Returns
     -------
@@ -183,9 +192,10 @@ def skill_gaps(company: Company, *, scenario: str | None = None) -> pd.DataFrame
     rows = []
     for r in company.role_skills.itertuples():
         have = int(((sk["role"] == r.role) & (sk["skill"] == r.skill) & (sk["proficiency"] >= r.required_proficiency)).sum())
-        needed = int(need.get(r.role, 0))
+        share = COVERAGE[int(r.importance)]
+        needed = math.ceil(round(share * int(need.get(r.role, 0)), 9))
         gap = max(0, needed - have)
-        urgency = 2 if max(0, int(least.get(r.role, 0)) - have) > 0 else 1
+        urgency = 2 if max(0, math.ceil(round(share * int(least.get(r.role, 0)), 9)) - have) > 0 else 1
         rows.append({"role": r.role, "skill": r.skill, "required": int(r.required_proficiency), "importance": int(r.importance),
                      "needed": needed, "have": have, "gap": gap, "urgency": urgency, "priority": r.importance * gap * urgency})
     out = pd.DataFrame(rows)
@@ -237,64 +247,6 @@ def talent_pool_summary(pool: pd.DataFrame, *, show: int = 5) -> pd.DataFrame:
 
 
 
-def _automation_fte(company: Company) -> pd.DataFrame:
-    """FTE the automation plan of notebook 04 frees per role, its cost over the horizon and its months.
-
-    The options are those `automation.automation_options` puts in the plan, with its guardrails:
-    freed FTE = (automated - review hours a week) / hours_per_fte_week; cost = one-time + yearly
-    cost for the months the tools are in use within the horizon.
-    """
-    cols = ["role", "bot_fte", "bot_cost", "months", "tasks"]
-    if not company.has("tasks", "automation_options"):
-        return pd.DataFrame(columns=cols)
-    s = company.settings
-    opt = automation_options(company)
-    opt = opt[opt["in_plan"]]
-    opt = opt.assign(freed=opt["automated_hours_week"] - opt["review_hours_week"], cost=cost_over(opt, s.horizon_months))
-    g = opt.groupby("role").agg(freed=("freed", "sum"), bot_cost=("cost", "sum"), months=("months_to_implement", "max"),
-                                tasks=("task_id", lambda t: ", ".join(sorted(t))))
-    g["bot_fte"] = (g["freed"] / s.hours_per_fte_week).clip(lower=0)
-    return g.reset_index()[cols]
-
-
-def closure_options(company: Company, *, scenario: str | None = None) -> pd.DataFrame:
-    """Ways to close each role's headcount gap under a scenario, with cost over the horizon and time.
-
-    Per FTE, over the horizon of H months, with C the role's yearly loaded cost per FTE:
-    buy = C x (H - MONTHS_TO_HIRE) / 12 + RECRUITING_COST_SHARE x C (paid from the start date,
-    plus the recruiting fee); borrow = CONTRACTOR_PREMIUM x C x (H - MONTHS_TO_CONTRACT) / 12;
-    bot = the role's options in notebook 04's automation plan (set-up plus yearly
-    cost while in use), good for the FTE their freed hours add up to (net of human review). Build (training) closes skill gaps, not
-    headcount: see `recommended_plan`.
-
-    Returns
-    -------
-    DataFrame
-        Columns: ``role``, ``gap_fte`` (expected shortfall, > 0 only), ``option`` (buy, borrow, bot),
-        ``fte`` (how much it can close), ``cost`` (over the horizon), ``months`` (to close), ``note``.
-    """
-    s = company.settings
-    scenario = resolve_scenario(company, scenario)
-    gaps = headcount_gaps(company)
-    gaps = for_scenario(gaps, scenario)
-    gaps = gaps[gaps["gap_fte"] > 0.05]
-    cost = role_costs(company)
-    bots = _automation_fte(company).set_index("role")
-    rows = []
-    h = s.horizon_months
-    for g in gaps.itertuples():
-        c = cost.of(g.role)
-        rows.append((g.role, g.gap_fte, "buy", g.gap_fte, g.gap_fte * hire_cost(c, h),
-                     MONTHS_TO_HIRE, "hire employees"))
-        rows.append((g.role, g.gap_fte, "borrow", g.gap_fte, g.gap_fte * contract_cost(c, h),
-                     MONTHS_TO_CONTRACT, "contractors or agency staff"))
-        if g.role in bots.index and bots.loc[g.role, "bot_fte"] > 0:
-            b = bots.loc[g.role]
-            rows.append((g.role, g.gap_fte, "bot", min(g.gap_fte, b["bot_fte"]), b["bot_cost"], float(b["months"]),
-                         f"automate tasks {b['tasks']} (notebook 04)"))
-    return pd.DataFrame(rows, columns=["role", "gap_fte", "option", "fte", "cost", "months", "note"])
-
-
 def trainees(company: Company, role: str, skill: str, required: int) -> list[tuple[str, int]]:
     """The role's current people below ``required`` in ``skill``: (employee_id, level), nearest first."""
     cur = current_employees(company)
@@ -303,139 +255,6 @@ def trainees(company: Company, role: str, skill: str, required: int) -> list[tup
     level = sk[(sk["skill"] == skill) & sk["employee_id"].isin(people)].set_index("employee_id")["proficiency"]
     found = [(e, int(level.get(e, 0))) for e in people if int(level.get(e, 0)) < required]
     return sorted(found, key=lambda t: (required - t[1], t[0]))
-
-
-def _uncovered_critical(company: Company) -> dict[str, str]:
-    """Roles with a critical skill (importance 3) that none of the role's employees holds at the required level."""
-    if not company.has("role_skills", "skills"):
-        return {}
-    emp = current_employees(company, employees=True)
-    sk = company.skills.merge(emp[["employee_id", "role"]], on="employee_id")
-    out = {}
-    for r in company.role_skills[company.role_skills["importance"] == 3].itertuples():
-        held = ((sk["role"] == r.role) & (sk["skill"] == r.skill) & (sk["proficiency"] >= r.required_proficiency)).any()
-        if not held and r.role not in out:
-            out[r.role] = r.skill
-    return out
-
-
-
-
-def recommended_plan(company: Company, *, scenario: str | None = None, prefer: str = "cost") -> pd.DataFrame:
-    """The cheapest credible mix that closes every gap within the horizon, with its rules.
-
-    Rules, in order:
-    1. Headcount: the shortfall every scenario shares (the smallest gap over scenarios) is hired
-       (buy): it is needed whatever happens. The rest, needed only under the chosen scenario, is
-       contracted (borrow) because it may not come, unless no employee of the role holds one of
-       its critical skills (importance 3): then it is hired, since contractors alone should never
-       carry a critical skill. Where automation (bot) frees hours in the role and costs less than
-       the people it replaces, it takes that part first. Shortfalls under `MIN_ACTION_FTE` are left
-       to backfilling.
-    2. Skills: newcomers (hired or contracted) bring the role's skills, so each skill gap shrinks by them;
-       what remains is built by training the role's own people, nearest level first, each level
-       taking `BUILD_MONTHS` (preferred when the training fits in the horizon and costs less than a
-       hire); what training cannot reach in time is bought (hire for the skill).
-    ``prefer="build"`` lets training take a skill gap even when a hire would be cheaper.
-
-    Returns
-    -------
-    DataFrame
-        Columns: ``role``, ``action`` (buy, borrow, bot, build), ``skill`` (for build), ``fte``
-        (people or FTE), ``cost`` (over the horizon), ``months``, ``why``.
-    """
-    if prefer not in ("cost", "build"):
-        raise ValueError(f"prefer must be 'cost' or 'build'; got: {prefer!r}")
-    s = company.settings
-    scenario = resolve_scenario(company, scenario)
-    h = s.horizon_months
-    gaps = headcount_gaps(company)
-    least = gaps.groupby("role")["gap_fte"].min()
-    options = closure_options(company, scenario=scenario)
-    uncovered = _uncovered_critical(company)
-    rows = []
-    hires = {}
-    for role, opts in options.groupby("role", sort=False):
-        gap = float(opts["gap_fte"].iloc[0])
-        if gap < MIN_ACTION_FTE:
-            continue
-        per = opts.set_index("option")
-        unit = {o: per.loc[o, "cost"] / per.loc[o, "fte"] for o in ("buy", "borrow") if o in per.index}
-        left = gap
-        if "bot" in per.index and per.loc["bot", "cost"] < unit["buy"] * per.loc["bot", "fte"]:
-            take = min(left, float(per.loc["bot", "fte"]))
-            rows.append((role, "bot", "", take, float(per.loc["bot", "cost"]), float(per.loc["bot", "months"]),
-                         f"{per.loc['bot', 'note']}: frees {take:.1f} FTE for less than hiring"))
-            left -= take
-        certain = min(left, max(0.0, float(least.get(role, 0.0))))
-        if certain > 0.05:
-            rows.append((role, "buy", "", certain, certain * unit["buy"], MONTHS_TO_HIRE, "needed in every scenario"))
-        rest = left - certain
-        if rest > 0.05:
-            if role in uncovered:
-                rows.append((role, "buy", "", rest, rest * unit["buy"], MONTHS_TO_HIRE,
-                             f"needed under {scenario}; no employee in the role holds {uncovered[role]}, "
-                             "and contractors alone should never carry a critical skill"))
-            else:
-                rows.append((role, "borrow", "", rest, rest * unit["borrow"], MONTHS_TO_CONTRACT,
-                             "needed only under some scenarios: contract it so it can stop if growth does not come"))
-        hires[role] = math.ceil(round(certain + max(rest, 0.0), 9))  # hired or contracted, newcomers bring the skills
-    if company.has("role_skills", "skills"):
-        cost = role_costs(company)
-        hourly = role_costs(company, hourly=True)
-        for g in open_skill_gaps(skill_gaps(company, scenario=scenario)).itertuples():
-            residual = max(0, g.gap - hires.get(g.role, 0))
-            if not residual:
-                continue
-            # the role's own people below the level, nearest first; a level takes BUILD_MONTHS
-            steps = [g.required - level for _, level in trainees(company, g.role, g.skill, g.required)]
-            steps = [k for k in steps if k * BUILD_MONTHS <= h][:residual]
-            training = build_cost(company, g.skill, hourly.of(g.role))
-            buy_one = hire_cost(cost.of(g.role), h)
-            build_total = sum(steps) * training.per_level
-            if steps and (prefer == "build" or build_total <= buy_one * len(steps)):
-                rows.append((g.role, "build", g.skill, len(steps), build_total, max(steps) * BUILD_MONTHS,
-                             f"train {len(steps)} of the role's people, {sum(steps)} level{'s' if sum(steps) > 1 else ''} in all "
-                             f"({training.hours:.0f} h a level; {training.source})"))
-                residual -= len(steps)
-            if residual:
-                rows.append((g.role, "buy", g.skill, residual, residual * buy_one, MONTHS_TO_HIRE,
-                             f"no one else in the role can reach level {g.required} within the horizon: hire {residual} with {g.skill}"))
-    out = pd.DataFrame(rows, columns=["role", "action", "skill", "fte", "cost", "months", "why"])
-    return out
-
-
-def gaps_decisions(company: Company, *, scenario: str | None = None, plan: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Actions from notebook 03: the plan's steps, largest cost first within each kind.
-
-    Hires needed in every scenario and critical-skill hires are high priority; contracts, bots and
-    training are medium; a total line is not added (the plan table holds it). Pass ``plan`` to
-    reuse a `recommended_plan` already made.
-
-    Returns
-    -------
-    DataFrame
-        Columns: ``priority``, ``action``, ``why``.
-    """
-    plan = recommended_plan(company, scenario=scenario) if plan is None else plan
-    cur = company.settings.currency
-    rows = []
-    for p in plan.sort_values("cost", ascending=False).itertuples():
-        what = {"buy": "Hire", "borrow": "Contract", "bot": "Automate work of", "build": "Train"}[p.action]
-        subject = f"{p.fte:.1f} FTE of {p.role}" if p.action in ("buy", "borrow") and not p.skill else (
-            f"{p.role}" if p.action == "bot" else f"{p.fte:.0f} {p.role} in {p.skill}" if p.action == "build" else f"{p.fte:.0f} {p.role} with {p.skill}")
-        priority = "high" if p.action == "buy" and ("every scenario" in p.why or "critical" in p.why) else "medium"
-        effect = (f"{p.fte:.1f} FTE more capacity for {p.role} within {p.months:g} months" if p.action in ("buy", "borrow", "bot") and not p.skill
-                  else f"{p.fte:.0f} more {p.role} people at the level {p.skill} needs within {p.months:g} months")
-        rows.append((priority, f"{what} {subject}", f"{p.why}; about {cur} {p.cost:,.0f} over the horizon, {p.months:g} months to close",
-                     f"{cur} {p.cost:,.0f} over the horizon", effect, _RISKS[p.action]))
-    return decisions_table(rows)
-
-
-_RISKS = {"buy": "a hire is slow to make and hard to undo if growth does not come",
-          "borrow": "contractors cost more per hour and take their know-how with them when they go",
-          "bot": "tools may take less work than promised: pilot before relying on them",
-          "build": "training can take longer than planned, and trained people may leave"}
 
 
 def supply_takeaway(supply: pd.DataFrame, company: Company) -> str:
@@ -454,16 +273,6 @@ def gaps_takeaway(gaps: pd.DataFrame, scenario: str) -> str:
     short = g[g["gap_fte"] > 0.05].sort_values("gap_fte", ascending=False)
     return (f"Under {scenario}, {short['gap_fte'].sum():.1f} FTE will be missing at the horizon across {len(short)} roles; "
             "the largest gaps: " + ", ".join(f"{r.role} ({r.gap_fte:.1f})" for r in short.head(3).itertuples()) + ".")
-
-
-def plan_takeaway(plan: pd.DataFrame, company: Company) -> str:
-    """Sentence for `recommended_plan`."""
-    if plan.empty:
-        return "No gap needs closing under this scenario."
-    by = plan.groupby("action")["cost"].sum()
-    cur = company.settings.currency
-    parts = ", ".join(f"{a} {cur} {by[a]:,.0f}" for a in ("buy", "borrow", "bot", "build") if a in by.index)
-    return f"Closing every gap costs about {cur} {plan['cost'].sum():,.0f} over the horizon: {parts}."
 
 
 def skill_gaps_takeaway(gaps: pd.DataFrame) -> str:

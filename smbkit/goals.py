@@ -11,8 +11,7 @@ import pandas as pd
 
 from . import privacy
 from .data import Company
-from .decisions import decisions_table
-from .demand import resolve_scenario, role_demand
+from .decisions import Decision, decisions_table
 from .people import current_employees
 
 __all__ = [
@@ -254,51 +253,33 @@ def _pace_check(r, history, as_of):
 # ---------------------------------------------------------------------------------------------
 
 
-def goals_decisions(company: Company, *, scenario: str | None = None) -> pd.DataFrame:
+def goals_decisions(company: Company) -> pd.DataFrame:
     """Actions from notebook 02, most urgent first.
 
-    Rules: a role that needs at least one more FTE under the chosen (default: likely) scenario ->
-    plan the hires, high priority when it needs more in every scenario (a no-regret move), else
-    medium; a role that needs at least one FTE less in every scenario -> hold back on replacing
-    leavers (medium); a key result in the red band and due within `REVIEW_WITHIN_MONTHS` months ->
-    review its plan (medium); a key result that fails a SMART check -> fix how it is written (low).
+    Facts about the goals: a key result in the red band and due within `REVIEW_WITHIN_MONTHS` months
+    -> review its plan (medium); a key result that fails a SMART check -> fix how it is written (low).
+    The people each scenario needs are decided once, with their options, in notebook 03
+    (`smbkit.staffing.staffing_decisions`).
 
     Returns
     -------
     DataFrame
-        Columns: ``priority``, ``action``, ``why``.
+        A `smbkit.decisions.decisions_table`.
     """
     rows = []
     s = company.settings
-    by = (s.as_of + pd.DateOffset(months=s.horizon_months)).date()
-    if company.has("roles", "drivers"):
-        d = role_demand(company)
-        scenario = resolve_scenario(company, scenario)
-        chosen = d[d["scenario"] == scenario]
-        least = d.groupby("role")["change_fte"].min()
-        most = d.groupby("role")["change_fte"].max()
-        for r in chosen.sort_values("change_fte", ascending=False).itertuples():
-            if r.change_fte >= 1:
-                everywhere = least[r.role] >= 1
-                rows.append(("high" if everywhere else "medium", f"Plan {r.change_fte:.1f} more FTE of {r.role} by {by}",
-                             f"{r.required_fte:.1f} FTE needed under {scenario} against {r.current_fte:.1f} today"
-                             + ("; every scenario needs more" if everywhere else ""),
-                             "costed in notebook 03 (hire, contract, train or automate)",
-                             f"{r.required_fte:.1f} FTE of {r.role} ready for the {scenario} demand",
-                             "low: every scenario needs it" if everywhere else "the demand may not come: keep part of it flexible"))
-        for role in most[most <= -1].index:
-            rows.append(("medium", f"Hold back on replacing leavers in {role}",
-                         f"every scenario needs at least {-most[role]:.1f} FTE less than today"))
     if company.has("goals"):
         tree = okr_tree(company)
         soon = tree["due_date"] <= s.as_of + pd.DateOffset(months=REVIEW_WITHIN_MONTHS)
         for r in tree[(tree["band"] == "red") & soon].itertuples():
-            rows.append(("medium", f"Review the plan for '{r.tree.strip().lstrip('└ ')}'",
-                         f"score {r.score:.2f} with the due date {r.due_date.date()} close: little progress from {r.baseline:g} towards {r.target:g}"))
+            rows.append(Decision("medium", f"Review the plan for '{r.tree.strip().lstrip('└ ')}'",
+                                 f"score {r.score:.2f} with the due date {r.due_date.date()} close: little progress from {r.baseline:g} "
+                                 f"towards {r.target:g}", "a fact in the goals", risk_level="low", need=f"goal:{r.goal_id}"))
         checks = smart_checks(company)
         failed = checks[checks["passed"].eq(False).fillna(False)]
         for goal, grp in failed.groupby("goal_id", sort=False):
-            rows.append(("low", f"Rewrite key result {goal} so it is SMART", "; ".join(grp["reason"])))
+            rows.append(Decision("low", f"Rewrite key result {goal} so it is SMART", "; ".join(grp["reason"]), "a fact in the goals",
+                                 risk_level="low", need=f"goal:{goal}:smart"))
     return decisions_table(rows)
 
 

@@ -12,11 +12,13 @@ import pandas as pd
 from . import privacy
 from .costs import BUILD_MONTHS, build_cost, person_hourly_cost, role_costs
 from .data import Company
-from .gaps import open_skill_gaps, recommended_plan, skill_gaps, trainees
+from .gaps import open_skill_gaps, skill_gaps, trainees
 from .people import current_employees
+from .staffing import recommended_plan
 from .workforce import single_points_of_failure
 
-__all__ = ["ecosystem_fit", "learning_plan", "learning_evaluation", "ecosystem_takeaway", "evaluation_takeaway"]
+__all__ = ["ISOLATION_SHARE", "BENEFIT_YEARS", "ecosystem_fit", "learning_plan", "learning_evaluation", "ecosystem_takeaway",
+           "evaluation_takeaway"]
 
 SMALL, MID = 50, 100  # headcounts at which a company stops being small / mid-sized for these rules
 REMOTE_SHARE = 0.3  # share of hybrid or remote people from which distance learning matters
@@ -78,9 +80,10 @@ def ecosystem_fit(company: Company, *, scenario: str | None = None) -> pd.DataFr
     return out
 
 
-def learning_plan(company: Company, *, scenario: str | None = None, prefer: str = "cost",
+def learning_plan(company: Company, *, scenario: str | None = None, prefer: str = "people",
                   plan: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Who to train in what, from the ``build`` steps of `gaps.recommended_plan`.
+    """Who to train in what, from the skill ``build`` steps of `smbkit.staffing.recommended_plan`
+    (people moving in from other roles are listed by `smbkit.staffing.internal_movers`).
 
     For each build step the role's people nearest to the required level are chosen (the same
     choice the plan made; pass ``plan`` to reuse one already made). The programme is the one
@@ -94,7 +97,7 @@ def learning_plan(company: Company, *, scenario: str | None = None, prefer: str 
         ``from_level``, ``to_level``, ``programme``, ``hours``, ``cost``, ``months``.
     """
     plan = recommended_plan(company, scenario=scenario, prefer=prefer) if plan is None else plan
-    build = plan[plan["action"] == "build"]
+    build = plan[(plan["action"] == "build") & (plan["skill"] != "")]
     cols = ["person", "role", "skill", "from_level", "to_level", "programme", "hours", "cost", "months"]
     if build.empty:
         return pd.DataFrame(columns=cols)
@@ -133,28 +136,41 @@ def _paired_p(diffs: pd.Series) -> float:
     return float(2 * stdtr(len(d) - 1, -abs(t)))
 
 
-def learning_evaluation(company: Company) -> pd.DataFrame:
+# Phillips' isolation step: without a control group, the share of a measured result credited to the
+# programme (Phillips' participants' estimate, adjusted for their confidence, is typically about half;
+# Phillips & Phillips, Show Me the Money, 2007). Set it from your own control group where you have one.
+ISOLATION_SHARE = 0.5
+# The years of benefit counted: one, as Phillips advises for short programmes (the result_value of
+# learning.csv is a yearly figure).
+BENEFIT_YEARS = 1.0
+
+
+def learning_evaluation(company: Company, *, isolation: float = ISOLATION_SHARE, benefit_years: float = BENEFIT_YEARS) -> pd.DataFrame:
     """Each programme at Kirkpatrick's four levels and Phillips' ROI.
 
     Level 1: mean reaction (1-5). Level 2: mean pre and post test score, the mean gain and a paired
-    t-test of post against pre (`_paired_p`). Level 3: mean behaviour (1-5). Level 4: the money
-    results recorded in result_value, taken as already isolated from other causes. Level 5
-    (Phillips): ROI % = (benefits - fully loaded costs) / fully loaded costs x 100 and benefit-cost
-    ratio = benefits / costs, where costs are the programme costs plus participants' time (hours x
-    their loaded hourly cost). Following Phillips' guiding principles, costs count every participant
-    while benefits count only results that were measured (no data, no improvement assumed).
-    Programmes with fewer participants than min_group_size show no feedback or test figures (levels
-    1-3): those are a few people's personal answers.
+    t-test of post against pre (`_paired_p`). Level 3: mean behaviour (1-5). Level 4: the yearly money
+    results recorded in result_value for the participants whose result was measured. Level 5
+    (Phillips): benefits = measured results x ``isolation`` (the share credited to the programme, not
+    to other causes) x ``benefit_years``; costs = the same measured participants' programme costs plus
+    their time (hours x their loaded hourly cost), so both sides count the same people; ROI % =
+    (benefits - costs) / costs x 100 and benefit-cost ratio = benefits / costs. ``costs`` is the
+    programme's full cost for all participants, reported beside it. Programmes with fewer participants
+    than min_group_size show no feedback or test figures (levels 1-3): those are a few people's
+    personal answers.
 
     Returns
     -------
     DataFrame
         Columns: ``programme``, ``participants``, ``reaction``, ``pre``, ``post``, ``gain``,
-        ``gain_p_value``, ``behaviour``, ``benefits``, ``measured``, ``costs``, ``roi_pct``,
-        ``benefit_cost_ratio``, ``negative_roi``, ``not_monetised`` (what to report beside ROI).
+        ``gain_p_value``, ``behaviour``, ``measured`` (participants with a result), ``benefits`` (isolated, over
+        the benefit years), ``measured_costs``, ``costs`` (all participants), ``roi_pct``, ``benefit_cost_ratio``,
+        ``negative_roi``, ``not_monetised`` (what to report beside ROI).
     """
-    cols = ["programme", "participants", "reaction", "pre", "post", "gain", "gain_p_value", "behaviour", "benefits", "measured",
-            "costs", "roi_pct", "benefit_cost_ratio", "negative_roi", "not_monetised"]
+    if not 0 < isolation <= 1:
+        raise ValueError(f"isolation must be a share above 0 and at most 1; got: {isolation!r}")
+    cols = ["programme", "participants", "reaction", "pre", "post", "gain", "gain_p_value", "behaviour", "measured", "benefits",
+            "measured_costs", "costs", "roi_pct", "benefit_cost_ratio", "negative_roi", "not_monetised"]
     if not company.has("learning"):
         return pd.DataFrame(columns=cols)
     s = company.settings
@@ -165,10 +181,12 @@ def learning_evaluation(company: Company) -> pd.DataFrame:
     for prog, g in ln.groupby("program", sort=True):
         pair = g[["pre_score", "post_score"]].dropna()
         p = _paired_p(pair["post_score"] - pair["pre_score"])
-        measured = int(g["result_value"].notna().sum())
-        benefits = float(g["result_value"].sum()) if measured else np.nan
+        has = g["result_value"].notna()
+        measured = int(has.sum())
+        benefits = float(g.loc[has, "result_value"].sum()) * isolation * benefit_years if measured else np.nan
         costs = float(g["cost"].sum() + g["time_cost"].sum())
-        roi = (benefits - costs) / costs * 100 if measured and costs else np.nan
+        spent = float(g.loc[has, "cost"].sum() + g.loc[has, "time_cost"].sum()) if measured else np.nan
+        roi = (benefits - spent) / spent * 100 if measured and spent else np.nan
         intangible = []
         if g["reaction"].notna().any():
             intangible.append(f"reaction {g['reaction'].mean():.1f}/5")
@@ -185,8 +203,8 @@ def learning_evaluation(company: Company) -> pd.DataFrame:
             p = np.nan
         rows.append({"programme": prog, "participants": len(g), "reaction": g["reaction"].mean(), "pre": pair["pre_score"].mean(),
                      "post": pair["post_score"].mean(), "gain": (pair["post_score"] - pair["pre_score"]).mean(), "gain_p_value": p,
-                     "behaviour": g["behavior"].mean(), "benefits": benefits, "measured": measured, "costs": costs, "roi_pct": roi,
-                     "benefit_cost_ratio": benefits / costs if measured and costs else np.nan,
+                     "behaviour": g["behavior"].mean(), "measured": measured, "benefits": benefits, "measured_costs": spent,
+                     "costs": costs, "roi_pct": roi, "benefit_cost_ratio": benefits / spent if measured and spent else np.nan,
                      "negative_roi": bool(measured and roi < 0), "not_monetised": "; ".join(intangible)})
     return pd.DataFrame(rows, columns=cols)
 

@@ -11,24 +11,25 @@ import numpy as np
 import pandas as pd
 
 from . import privacy
-from .automation import QUADRANT_CUT
+from .automation import QUADRANT_CUT, automation_options, task_scores
 from .costs import BUILD_MONTHS, CONTRACTOR_PREMIUM, build_cost, cost_over, hire_cost, role_costs
 from .data import Company
-from .decisions import decisions_table
-from .demand import for_scenario
-from .gaps import MIN_ACTION_FTE, headcount_gaps
+from .decisions import Decision, decisions_table
+from .demand import resolve_scenario
+from .gaps import MIN_ACTION_FTE, gap_hours
 from .people import current_employees
+from .staffing import MOVE_PAY_FLOOR
 
 __all__ = [
     "HIGHER_VALUE_GROWTH",
     "RESKILL_SHARE",
     "HYBRID_REVIEW_SHARE",
     "NEW_ROLE_HOURS",
-    "PATHWAY_PAY_FLOOR",
     "PILOTS",
-    "ESTIMATE_CHANGES",
+    "ESTIMATE_SLOPES",
+    "estimated_change",
+    "freed_capacity",
     "JCM_COLUMNS",
-    "gap_hours",
     "role_base",
     "redistribution",
     "hours_by_category",
@@ -54,21 +55,19 @@ HIGHER_VALUE_GROWTH = 0.25
 # "heavily affected" from 50%; a fifth sits between and is smbkit's stated choice).
 RESKILL_SHARE = 0.20
 HYBRID_REVIEW_SHARE = 0.40  # review takes at least this share of what the tools do: people and tools side by side
-# A pathway leads to a role paying at least 90% of the person's current role: a move, not a step down.
-PATHWAY_PAY_FLOOR = 0.9
 PILOTS = 3  # start small: the first options to pilot before rolling out the rest
 NEW_ROLE_HOURS = 20.0  # review hours a week across roles that justify a (part-time) automation coordinator
 JCM_COLUMNS = ("skill_variety", "task_identity", "task_significance", "autonomy", "feedback")
-# How the Job Characteristics Model ratings are estimated to move when no "after" rating is given.
-# Stated rules, labelled as estimates wherever shown: less routine work uses more skills; enrichment
-# also gives more say over the work; expansion broadens what the job touches; reviewing tools' output
-# shows people directly how well the work is done (feedback).
-ESTIMATE_CHANGES = {
-    "augmentation": {"skill_variety": 0.5},
-    "enrichment": {"skill_variety": 1.0, "autonomy": 0.5},
-    "expansion": {"skill_variety": 1.0, "task_significance": 0.5},
-    "hybrid": {"skill_variety": 0.5, "feedback": 1.0},
-}
+# How the Job Characteristics Model ratings (1-7) are estimated to move when no "after" rating is
+# given: stated rules, labelled as estimates wherever shown, that can lower a job as well as raise it
+# (deskilling is the risk the source material warns about). Points per share of the job:
+# skill variety moves with the share of the job that leaves routine work (routine_before -
+# routine_after; negative when tools take the varied work and leave the routine); task identity falls
+# with the share of judgement and people work that tools take (the job is cut into pieces); checking
+# tools' output shows how well the work is done (feedback up) but sets its pace (autonomy down);
+# an expanded job touches more of the business (task significance, a flat step).
+ESTIMATE_SLOPES = {"skill_variety": 4.0, "task_identity": -4.0, "autonomy": -2.0, "feedback": 2.0}
+EXPANSION_SIGNIFICANCE = 0.5
 # What each kind of redesign means, in the words the decisions use.
 REDESIGN_MEANING = {
     "augmentation": "tools take routine parts of the job and the freed time meets the role's growing demand",
@@ -79,18 +78,6 @@ REDESIGN_MEANING = {
 }
 CATEGORIES = ("routine tasks", "judgement and people tasks", "reviewing tools' work", "work the demand gap needs",
               "capacity to redeploy", "other work (not in tasks.csv)")
-
-
-def gap_hours(company: Company, scenario: str, gaps: pd.DataFrame | None = None) -> pd.Series:
-    """Hours a week each role lacks at the horizon under ``scenario`` (notebook 03's gaps x hours_per_fte_week).
-
-    Empty when the company has no roles.csv or drivers.csv to compute demand from.
-    """
-    if not company.has("roles", "drivers"):
-        return pd.Series(dtype=float)
-    gaps = headcount_gaps(company) if gaps is None else gaps
-    g = for_scenario(gaps, scenario).set_index("role")["gap_fte"].clip(lower=0)
-    return g * company.settings.hours_per_fte_week
 
 
 def role_base(company: Company, scores: pd.DataFrame) -> pd.DataFrame:
@@ -174,6 +161,35 @@ def hours_that_move(hours: pd.DataFrame) -> pd.DataFrame:
     return hours[hours["change"].abs() > 0.05].reset_index(drop=True)
 
 
+def freed_capacity(company: Company, scenario: str | None = None) -> pd.DataFrame:
+    """What notebook 04's automation plan frees per role, for notebook 03's staffing plan.
+
+    to_gap_fte = hours the tools free that meet the role's own demand gap (`redistribution`'s
+    to_gap) / hours_per_fte_week; released_fte = hours not needed by the role's work, its gap or its
+    higher-value work, likewise in FTE (people who could move to roles that need them); months until
+    the role's tools are in use; the tasks automated. The tools' costs and savings stay in notebook 04.
+
+    Returns
+    -------
+    DataFrame
+        Columns: ``role``, ``to_gap_fte``, ``released_fte``, ``months``, ``tasks``; empty without tasks and options.
+    """
+    cols = ["role", "to_gap_fte", "released_fte", "months", "tasks"]
+    if not company.has("tasks", "automation_options"):
+        return pd.DataFrame(columns=cols)
+    scenario = resolve_scenario(company, scenario)
+    scores = task_scores(company)
+    options = automation_options(company, scenario=scenario)
+    redist = redistribution(company, options, scores, gap_hours(company, scenario))
+    plan = options[options["in_plan"]]
+    hpw = company.settings.hours_per_fte_week
+    per = plan.groupby("role").agg(months=("months_to_implement", "max"), tasks=("task_id", lambda t: ", ".join(sorted(t))))
+    out = redist.set_index("role")[["to_gap", "released"]].join(per, how="inner")
+    out["to_gap_fte"] = out["to_gap"] / hpw
+    out["released_fte"] = out["released"].clip(lower=0) / hpw
+    return out.reset_index()[cols]
+
+
 def capacity_comparison(company: Company, options: pd.DataFrame, redist: pd.DataFrame, gaps_hours: pd.Series) -> pd.DataFrame:
     """Meet the same demand gap two ways: hire for all of it, or automate first and hire the rest.
 
@@ -227,8 +243,9 @@ def job_redesign(company: Company, redist: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Columns: ``role``, ``hours_to_tools``, ``share_of_hours``, ``routine_before``, ``routine_after``
-        (shares of the role's hours), ``redesign``, ``why``.
+        Columns: ``role``, ``hours_to_tools``, ``share_of_hours``, ``routine_before``, ``routine_after``,
+        ``people_work_taken`` (judgement and people work tools take), ``review_share`` (time spent checking
+        tools), all shares of the role's hours, ``redesign``, ``why``.
     """
     hpw = company.settings.hours_per_fte_week
     rows = []
@@ -246,13 +263,33 @@ def job_redesign(company: Company, redist: pd.DataFrame) -> pd.DataFrame:
         else:
             kind, why = "augmentation", f"tools take routine parts; {r.to_gap:.0f} h a week meet the role's growing demand"
         rows.append((r.role, r.automated, r.automated_share, routine / r.role_hours,
-                     (routine - (r.automated - r.from_people_tasks)) / r.role_hours, kind, why))
+                     (routine - (r.automated - r.from_people_tasks)) / r.role_hours, r.from_people_tasks / r.role_hours,
+                     r.review / r.role_hours, kind, why))
     total_review = float(redist["review"].sum()) if len(redist) else 0.0
     if total_review >= NEW_ROLE_HOURS:
-        rows.append(("automation coordinator (new role)", np.nan, np.nan, np.nan, np.nan, "new role",
+        rows.append(("automation coordinator (new role)", np.nan, np.nan, np.nan, np.nan, np.nan, np.nan, "new role",
                      f"{total_review:.0f} h a week of reviewing tools across {len(redist)} roles: consider a part-time role that "
                      "runs, checks and improves the tools, filled from within"))
-    return pd.DataFrame(rows, columns=["role", "hours_to_tools", "share_of_hours", "routine_before", "routine_after", "redesign", "why"])
+    return pd.DataFrame(rows, columns=["role", "hours_to_tools", "share_of_hours", "routine_before", "routine_after", "people_work_taken",
+                                       "review_share", "redesign", "why"])
+
+
+def estimated_change(row) -> dict[str, float]:
+    """How a redesigned job's JCM ratings are estimated to move (`ESTIMATE_SLOPES`), from a `job_redesign` row.
+
+    Examples
+    --------
+    >>> import types
+    >>> job = types.SimpleNamespace(routine_before=0.5, routine_after=0.75, people_work_taken=0.25, review_share=0.1,
+    ...                             redesign="augmentation")
+    >>> {k: round(v, 2) for k, v in estimated_change(job).items()}  # tools took the varied work: the job loses variety
+    {'skill_variety': -1.0, 'task_identity': -1.0, 'autonomy': -0.2, 'feedback': 0.2, 'task_significance': 0.0}
+    """
+    shares = {"skill_variety": row.routine_before - row.routine_after, "task_identity": row.people_work_taken,
+              "autonomy": row.review_share, "feedback": row.review_share}
+    out = {k: ESTIMATE_SLOPES[k] * float(v) for k, v in shares.items()}
+    out["task_significance"] = EXPANSION_SIGNIFICANCE if row.redesign == "expansion" else 0.0
+    return out
 
 
 def mps(skill_variety, task_identity, task_significance, autonomy, feedback):
@@ -270,7 +307,7 @@ def motivating_potential(company: Company, redesign: pd.DataFrame) -> pd.DataFra
     """Job Characteristics Model ratings and MPS per role, before and after the plan.
 
     "After" is the rating in job_design.csv when given (source "rated"); otherwise, for a role the plan
-    redesigns, the before rating moved by `ESTIMATE_CHANGES` and kept within 1-7 (source "estimate");
+    redesigns, the before rating moved by `estimated_change` and kept within 1-7 (source "estimate");
     a role the plan does not touch keeps its rating ("no change planned"). Ratings from a survey of
     the role's people are hidden when the role has fewer than min_group_size people today.
 
@@ -282,7 +319,7 @@ def motivating_potential(company: Company, redesign: pd.DataFrame) -> pd.DataFra
     jd = company.job_design
     min_size = privacy.check_min_group_size(company.settings.min_group_size)
     headcount = current_employees(company).groupby("role").size()
-    kinds = dict(zip(redesign["role"], redesign["redesign"]))
+    changes = {r.role: (r.redesign, estimated_change(r)) for r in redesign.itertuples() if r.redesign != "new role"}
     rows = []
     for role, g in jd.groupby("role", sort=False):
         by_stage = g.set_index("stage")
@@ -293,9 +330,10 @@ def motivating_potential(company: Company, redesign: pd.DataFrame) -> pd.DataFra
         rows.append((role, "before", "rated", *before, hide))
         if "after" in by_stage.index:
             rows.append((role, "after", "rated", *by_stage.loc["after", list(JCM_COLUMNS)].astype(float), hide))
-        elif role in kinds and kinds[role] in ESTIMATE_CHANGES:
-            moved = before + pd.Series(ESTIMATE_CHANGES[kinds[role]]).reindex(before.index).fillna(0.0)
-            rows.append((role, "after", f"estimate ({kinds[role]})", *moved.clip(1, 7), hide))
+        elif role in changes:
+            kind, delta = changes[role]
+            moved = before + pd.Series(delta).reindex(before.index).fillna(0.0)
+            rows.append((role, "after", f"estimate ({kind})", *moved.clip(1, 7), hide))
         else:
             rows.append((role, "after", "no change planned", *before, hide))
     out = pd.DataFrame(rows, columns=["role", "stage", "source", *JCM_COLUMNS, "hidden"])
@@ -305,23 +343,28 @@ def motivating_potential(company: Company, redesign: pd.DataFrame) -> pd.DataFra
 
 
 def reskilling_pathways(company: Company, redist: pd.DataFrame, gaps_hours: pd.Series) -> pd.DataFrame:
-    """A pathway for every person whose role loses more than `RESKILL_SHARE` of its hours to tools.
+    """A pathway for the people of every role whose hours the tools release: hours its own work,
+    its demand gap and its higher-value work do not need, at least `MIN_ACTION_FTE` of a person.
 
-    The target is the role with a gap of at least `MIN_ACTION_FTE` (notebook 03), paying at least
-    `PATHWAY_PAY_FLOOR` of the person's current role, that the person is nearest to: fewest proficiency levels short of its required skills (skills.csv, role_skills.csv),
-    larger gap first on ties. A level takes `BUILD_MONTHS`; skills are learned side by side, so the
-    months are those of the largest step. Cost per level as in notebook 03 (learning history, else
-    the stated default). Without a reachable gap role the pathway is to grow within the role.
+    A role whose own growth absorbs what the tools free keeps its people: nobody needs a way out.
+    Every person of a releasing role is offered a path (the move is their choice); ``places`` says how
+    many moves the released hours make room for. The target is the role with a gap of at least
+    `MIN_ACTION_FTE` (notebook 03), paying at least `smbkit.staffing.MOVE_PAY_FLOOR` of the person's
+    current role, that the person is nearest to: fewest proficiency levels short of its required skills
+    (skills.csv, role_skills.csv), larger gap first on ties. A level takes `BUILD_MONTHS`; skills are
+    learned side by side, so the months are those of the largest step. Cost per level as in notebook
+    03 (learning history, else the stated default). Without a reachable gap role the pathway is to grow
+    within the role.
 
     Returns
     -------
     DataFrame
-        Columns: ``person``, ``role``, ``share_of_hours``, ``to_role``, ``skills_to_build``, ``levels``,
+        Columns: ``person``, ``role``, ``share_of_hours``, ``places``, ``to_role``, ``skills_to_build``, ``levels``,
         ``months``, ``cost``, ``note``.
     """
-    cols = ["person", "role", "share_of_hours", "to_role", "skills_to_build", "levels", "months", "cost", "note"]
+    cols = ["person", "role", "share_of_hours", "places", "to_role", "skills_to_build", "levels", "months", "cost", "note"]
     s = company.settings
-    affected = redist[redist["automated_share"] > RESKILL_SHARE]
+    affected = redist[redist["released"] >= MIN_ACTION_FTE * s.hours_per_fte_week]
     if affected.empty:
         return pd.DataFrame(columns=cols)
     cur = current_employees(company)
@@ -336,12 +379,11 @@ def reskilling_pathways(company: Company, redist: pd.DataFrame, gaps_hours: pd.S
     per_level = {}
     rows = []
     for r in affected.itertuples():
-        absorbed = r.released <= 0.05
-        note = ("the role's own growth absorbs the freed hours: offer it as a growth path" if absorbed else
-                f"{r.released:.0f} h a week of the role are free after review, the gap and higher-value work: offer these first")
+        places = int(round(r.released / s.hours_per_fte_week))
+        note = f"{r.released:.0f} h a week of the role are free after review, its demand and higher-value work"
         people = cur.loc[cur["role"] == r.role, "employee_id"]
         options = [role for role in targets.index if role != r.role and role in needs
-                   and pay.get(role, 0.0) >= PATHWAY_PAY_FLOOR * pay.get(r.role, 0.0)]
+                   and pay.get(role, 0.0) >= MOVE_PAY_FLOOR * pay.get(r.role, 0.0)]
         # levels short of each target role's required skills, for all the role's people at once
         have = levels.reindex(index=people) if len(levels) else pd.DataFrame(index=people)
         short = {role: (needs[role] - have.reindex(columns=needs[role].index).fillna(0)).clip(lower=0) for role in options}
@@ -354,7 +396,7 @@ def reskilling_pathways(company: Company, redist: pd.DataFrame, gaps_hours: pd.S
             if best is not None:
                 best = (best[0], {k: int(v) for k, v in best[1].items() if v > 0})
             if best is None:
-                rows.append((labels[e], r.role, r.automated_share, r.role, "", 0, 0.0, 0.0,
+                rows.append((labels[e], r.role, r.automated_share, places, r.role, "", 0, 0.0, 0.0,
                              note + "; no role with a gap to move to: grow within the role's judgement and people work"))
                 continue
             role, steps = best
@@ -364,60 +406,68 @@ def reskilling_pathways(company: Company, redist: pd.DataFrame, gaps_hours: pd.S
             per = {k: per_level[(k, r.role)] for k in steps}
             months = max(steps.values(), default=0) * BUILD_MONTHS
             late = "; longer than the planning horizon" if months > s.horizon_months else ""
-            rows.append((labels[e], r.role, r.automated_share, role, ", ".join(f"{k} +{v}" for k, v in steps.items()) or "none",
+            rows.append((labels[e], r.role, r.automated_share, places, role, ", ".join(f"{k} +{v}" for k, v in steps.items()) or "none",
                          sum(steps.values()), months, sum(per[k] * v for k, v in steps.items()), note + late))
     return pd.DataFrame(rows, columns=cols)
 
 
 def automation_decisions(company: Company, options: pd.DataFrame, flags: pd.DataFrame, redesign: pd.DataFrame,
-                         pathways: pd.DataFrame, capacity: pd.DataFrame) -> pd.DataFrame:
+                         pathways: pd.DataFrame) -> pd.DataFrame:
     """Actions from notebook 04, most urgent first.
 
     High: add a review step wherever a planned tool has none; pilot the `PILOTS` options worth most
     (start small, measure, then scale). Medium: roll out the other paying options after the pilots,
-    meet the demand gap with fewer hires where that is cheaper, redesign each kind of job with its
-    people, offer the pathways. Low: options that do not pay back.
+    redesign each kind of job with its people, offer the pathways of roles whose hours are released.
+    Low: options that do not pay back, or that free hours no role needs. Each tool's money is its
+    NPV over `smbkit.costs.NPV_YEARS` years from the hours that meet demand (or are released): the
+    same hours are not counted again in notebook 03, where the staffing decisions count people's costs.
 
     Returns
     -------
     DataFrame
-        Columns: ``priority``, ``action``, ``why``.
+        A `smbkit.decisions.decisions_table`.
     """
     cur = company.settings.currency
     rows = []
     for f in flags[flags["severity"] == "fix"].itertuples():
-        rows.append(("high", f"Add a human review step to \"{f.task}\" ({f.option_id})", f"{f.finding}; decide who checks and how often",
-                     "an hour or two of a person's time a week", "mistakes are caught before customers see them",
-                     "without it, errors go out unchecked"))
+        rows.append(Decision("high", f"Add a human review step to \"{f.task}\" ({f.option_id})", f"{f.finding}; decide who checks and how often",
+                             "a fact in the plan: no review hours are set", "an hour or two of a person's time a week",
+                             "mistakes are caught before customers see them", "without it, errors go out unchecked", "low",
+                             need=f"tool:{f.option_id}:review"))
     plan = options[options["in_plan"]].sort_values("npv_3y", ascending=False)
     for o in plan.head(PILOTS).itertuples():
         tool = f"{o.tool_category}" + (f" ({o.example_tool})" if o.example_tool else "")
-        rows.append(("high", f"Pilot {tool} on \"{o.task}\" for {o.role}",
-                     f"frees {o.automated_hours_week - o.review_hours_week:.1f} h a week after review, pays back in {o.payback_months:.0f} months, "
-                     f"worth {cur} {o.npv_3y:,.0f} over 3 years; measure hours and errors before scaling",
-                     f"{cur} {o.one_time_cost:,.0f} to set up and {cur} {o.annual_cost:,.0f} a year",
-                     f"{o.automated_hours_week - o.review_hours_week:.1f} hours a week freed; {cur} {o.npv_3y:,.0f} over 3 years",
-                     "the tool may take less work than promised" + ("; a person must keep checking its work" if o.guarded else "")))
+        use = f"{o.to_demand_hours_week:.1f} of them meet {o.role}'s growing demand" if o.to_demand_hours_week > 0 else "released hours"
+        rows.append(Decision("high", f"Pilot {tool} on \"{o.task}\" for {o.role}",
+                             f"frees {o.automated_hours_week - o.review_hours_week:.1f} h a week after review; {use}",
+                             "a calculation from your own task hours and the supplier's figures: measure before scaling",
+                             f"{cur} {o.one_time_cost:,.0f} to set up and {cur} {o.annual_cost:,.0f} a year",
+                             f"worth {cur} {o.npv_3y:,.0f} over 3 years, paid back in {o.payback_months:.0f} months",
+                             "the tool may take less work than promised" + ("; a person must keep checking its work" if o.guarded else ""),
+                             "medium", value=float(o.npv_3y), need=f"tool:{o.option_id}"))
     rest = plan.iloc[PILOTS:]
     if len(rest):
-        rows.append(("medium", f"Roll out the other {len(rest)} paying options once the pilots have shown their hours",
-                     "; ".join(f"{o.task} ({o.tool_category})" for o in rest.itertuples()) +
-                     f"; together worth {cur} {rest['npv_3y'].sum():,.0f} over 3 years"))
-    total = capacity[capacity["role"] == "all roles"]
-    if len(total) and float(total["saving"].iloc[0]) > 0:
-        t = total.iloc[0]
-        rows.append(("medium", f"Meet the demand gap with {t['hires_fte']:.1f} FTE of hires plus tools instead of {t['hire_only_fte']:.1f} FTE of hires",
-                     f"saves about {cur} {t['saving']:,.0f} over the horizon", f"{cur} {t['with_automation_cost']:,.0f} over the horizon",
-                     f"{cur} {t['saving']:,.0f} less than hiring alone", "depends on the tools delivering: pilot first"))
+        rows.append(Decision("medium", f"Roll out the other {len(rest)} paying options once the pilots have shown their hours",
+                             "; ".join(f"{o.task} ({o.tool_category})" for o in rest.itertuples()),
+                             "a calculation from your own task hours and the suppliers' figures",
+                             f"{cur} {rest['one_time_cost'].sum():,.0f} to set up and {cur} {rest['annual_cost'].sum():,.0f} a year",
+                             f"worth {cur} {rest['npv_3y'].sum():,.0f} over 3 years", "the pilots may show less than promised", "medium",
+                             value=float(rest["npv_3y"].sum()), need="tools:rollout"))
     for kind, g in redesign.groupby("redesign", sort=False):
-        rows.append(("medium", f"Redesign jobs with the people who do them ({kind}): {', '.join(g['role'])}", REDESIGN_MEANING[kind]))
+        rows.append(Decision("medium", f"Redesign jobs with the people who do them ({kind}): {', '.join(g['role'])}", REDESIGN_MEANING[kind],
+                             "a rule on the plan's hours", risk_level="low", need=f"jobs:{kind}"))
     for role, g in pathways.groupby("role", sort=False):
         to = ", ".join(sorted(set(g["to_role"]) - {role})) or "higher-value work in the role"
-        rows.append(("medium", f"Offer {len(g)} {role} {'person' if len(g) == 1 else 'people'} a reskilling pathway",
-                     f"towards {to}; {g['note'].iloc[0]}"))
+        places = int(g["places"].iloc[0])
+        rows.append(Decision("medium", f"Offer {role} people a path to {to}",
+                             f"the tools release about {places} {'person' if places == 1 else 'people'}'s worth of hours; {g['note'].iloc[0]}",
+                             "a rule on the plan's hours", f"training, {cur} {g['cost'].median():,.0f} a person (typical)",
+                             f"up to {places} {'person moves' if places == 1 else 'people move'} into work that needs them",
+                             "people choose: a path is an offer, never a push", "low", need=f"people:{role}"))
     for o in options[~options["in_plan"] & (options["npv_3y"] <= 0)].itertuples():
-        rows.append(("low", f"Do not automate \"{o.task}\" with {o.tool_category} yet",
-                     f"worth {cur} {o.npv_3y:,.0f} over 3 years at the stated costs; revisit if prices fall"))
+        rows.append(Decision("low", f"Do not automate \"{o.task}\" with {o.tool_category} yet", o.why,
+                             f"a calculation: worth {cur} {o.npv_3y:,.0f} over 3 years at the stated costs",
+                             risk="revisit if prices fall or demand grows", risk_level="low", need=f"tool:{o.option_id}"))
     return decisions_table(rows)
 
 

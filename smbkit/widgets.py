@@ -115,27 +115,28 @@ def demand_explorer(company: Company, *, scenario: str | None = None):
                          "horizon; the people each role needs change below."), picker, *sliders.values(), panel.widget])
 
 
-def plan_explorer(company: Company, *, scenario: str | None = None, prefer: str = "cost"):
-    """A scenario picker and a build-or-cheapest preference; the recommended plan updates in place."""
+def plan_explorer(company: Company, *, scenario: str | None = None, prefer: str = "people"):
+    """A scenario picker and a people-first-or-cheapest preference; the recommended plan updates in place."""
     import ipywidgets as w
 
-    from .gaps import plan_takeaway, recommended_plan
+    from .redesign import freed_capacity
+    from .staffing import plan_takeaway, recommended_plan
 
     picker = w.Dropdown(options=scenario_names(company), value=resolve_scenario(company, scenario), description="Scenario",
                         style=LABEL_STYLE)
-    choice = w.ToggleButtons(options=[("Cheapest option", "cost"), ("Prefer training our people", "build")],
-                             value=prefer if prefer in ("cost", "build") else "cost",
-                             description="Closing skill gaps", style=LABEL_STYLE)
+    choice = w.ToggleButtons(options=[("Our people first", "people"), ("Cheapest option", "cost")],
+                             value=prefer if prefer in ("people", "cost") else "people",
+                             description="Closing gaps", style=LABEL_STYLE)
     panel = Panel()
 
     def redraw(*_):
-        plan = recommended_plan(company, scenario=picker.value, prefer=choice.value)
+        plan = recommended_plan(company, scenario=picker.value, prefer=choice.value, capacity=freed_capacity(company, picker.value))
         panel.update([plan_takeaway(plan, company)], table=plan)
 
     picker.observe(redraw, names="value")
     choice.observe(redraw, names="value")
     redraw()
-    return w.VBox([_hint("pick the scenario to plan for and how to close skill gaps; the plan below changes."),
+    return w.VBox([_hint("pick the scenario to plan for and whether to put your own people first; the plan below changes."),
                    picker, choice, panel.widget])
 
 
@@ -149,18 +150,21 @@ class AutomationBasis:
     gaps_hours: pd.Series
     default: tuple
     base: pd.DataFrame
+    release: bool = False
 
 
-def automation_basis(company: Company, *, scenario: str | None = None, exclude=()) -> AutomationBasis:
+def automation_basis(company: Company, *, scenario: str | None = None, exclude=(), release: bool = False) -> AutomationBasis:
     """Gather the options, task scores and notebook 03's gap hours once, for `automation_for`."""
     from .automation import evaluate_options, option_inputs, task_scores
-    from .redesign import gap_hours, role_base
+    from .gaps import gap_hours
+    from .redesign import role_base
 
     inputs = option_inputs(company)
-    plan = evaluate_options(inputs, company, exclude=exclude)
     gaps = gap_hours(company, resolve_scenario(company, scenario))
+    plan = evaluate_options(inputs, company, gap_hours=gaps, release=release, exclude=exclude)
     scores = task_scores(company)
-    return AutomationBasis(company, inputs, scores, gaps, tuple(plan.loc[plan["in_plan"], "option_id"]), role_base(company, scores))
+    return AutomationBasis(company, inputs, scores, gaps, tuple(plan.loc[plan["in_plan"], "option_id"]), role_base(company, scores),
+                           release)
 
 
 def automation_for(basis: AutomationBasis, selected, share_pct: float = 100.0) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -172,11 +176,12 @@ def automation_for(basis: AutomationBasis, selected, share_pct: float = 100.0) -
     from .automation import evaluate_options
     from .redesign import redistribution
 
-    options = evaluate_options(basis.inputs, basis.company, share_factor=share_pct / 100, selected=selected)
+    options = evaluate_options(basis.inputs, basis.company, gap_hours=basis.gaps_hours, release=basis.release,
+                               share_factor=share_pct / 100, selected=selected)
     return options, redistribution(basis.company, options, basis.scores, basis.gaps_hours, base=basis.base)
 
 
-def automation_explorer(company: Company, *, scenario: str | None = None, exclude=()):
+def automation_explorer(company: Company, *, scenario: str | None = None, exclude=(), release: bool = False):
     """A switch per automation option and a slider for how much of the work tools really take; money and hours update in place."""
     import ipywidgets as w
 
@@ -184,7 +189,7 @@ def automation_explorer(company: Company, *, scenario: str | None = None, exclud
     from .plotting import hours_shift_chart
     from .redesign import hours_by_category, redistribution_takeaway
 
-    basis = automation_basis(company, scenario=scenario, exclude=exclude)
+    basis = automation_basis(company, scenario=scenario, exclude=exclude, release=release)
     boxes = {r.option_id: w.Checkbox(value=r.option_id in basis.default, description=f"{r.option_id} {r.task} ({r.tool_category})",
                                      style=LABEL_STYLE, layout=w.Layout(width="520px"), indent=False)
              for r in basis.inputs.itertuples()}

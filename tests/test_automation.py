@@ -34,13 +34,13 @@ def test_quadrants_and_the_guardrail(ratings, quadrant, guarded):
 def test_option_value_by_hand(tmp_path):
     c = automation_company(tmp_path, [task("T1", hours=10, rep=5, rule=5, dig=5, vol=5)],
                  [option("A1", "T1", share=0.5, one_time=2000, annual=1000, oversight=1.0, months=2)])
-    o = A.automation_options(c).iloc[0]
+    o = A.automation_options(c, release=True).iloc[0]  # released: every freed hour is a saving
     hourly = 56400 / (40 * 47)
     assert hourly == 30
     automated = 10 * 2 * 0.5  # hours per FTE x FTE x share
     assert o["automated_hours_week"] == pytest.approx(automated)
     assert o["hours_saved_year"] == pytest.approx(automated * 47)
-    assert o["value_year"] == pytest.approx(automated * 47 * 30)
+    assert o["value_year"] == pytest.approx((automated - 1.0) * 47 * 30)  # freed = automated - review
     net = automated * 47 * 30 - 1.0 * 47 * 30 - 1000
     assert o["net_year"] == pytest.approx(net)
     assert o["payback_months"] == pytest.approx(2 + 2000 / (net / 12))
@@ -53,11 +53,11 @@ def test_the_plan_takes_the_best_paying_option_per_task_and_never_a_human_task(t
     tasks = [task("T1", rep=5, rule=5, dig=5, vol=5), task("T2", rep=1, rule=1, judg=5, emp=5)]
     opts = [option("A1", "T1", share=0.3), option("A2", "T1", share=0.6), option("A3", "T1", share=0.01, annual=9000),
             option("A4", "T2", share=0.9)]
-    o = A.automation_options(automation_company(tmp_path, tasks, opts)).set_index("option_id")
+    o = A.automation_options(automation_company(tmp_path, tasks, opts), release=True).set_index("option_id")
     assert o["in_plan"].to_dict() == {"A1": False, "A2": True, "A3": False, "A4": False}
     assert o.loc["A3", "npv_3y"] < 0 and "does not pay back" in o.loc["A3", "why"]
     assert "keep human" in o.loc["A4", "why"]
-    excluded = A.automation_options(automation_company(tmp_path, tasks, opts), exclude="A2, A9").set_index("option_id")
+    excluded = A.automation_options(automation_company(tmp_path, tasks, opts), release=True, exclude="A2, A9").set_index("option_id")
     assert excluded.loc["A1", "in_plan"] and not excluded.loc["A2", "in_plan"]
 
 
@@ -65,7 +65,7 @@ def test_a_guarded_task_keeps_a_person_reviewing_and_an_unchecked_tool_is_flagge
     tasks = [task("T1", rep=5, rule=5, dig=5, vol=5, comp=5), task("T2", rep=5, rule=5, dig=5, vol=5)]
     opts = [option("A1", "T1", share=1.0, oversight=0.0), option("A2", "T2", share=0.5, oversight=0.0)]
     c = automation_company(tmp_path, tasks, opts)
-    o = A.automation_options(c).set_index("option_id")
+    o = A.automation_options(c, release=True).set_index("option_id")
     assert o.loc["A1", "share"] == A.MAX_GUARDED_SHARE
     assert o.loc["A1", "review_hours_week"] == pytest.approx(A.REVIEW_SHARE * 10 * 2 * A.MAX_GUARDED_SHARE)
     flags = A.guardrail_flags(o.reset_index(), A.task_scores(c))
@@ -74,15 +74,35 @@ def test_a_guarded_task_keeps_a_person_reviewing_and_an_unchecked_tool_is_flagge
     assert "1 planned tool would run with nobody checking its work" in A.guardrails_takeaway(flags)
 
 
+def test_freed_hours_are_worth_money_only_where_they_meet_demand_and_only_once(tmp_path):
+    # two Clerks (30 an hour); the role lacks 8 h a week at the horizon (demand 2.2 FTE, nobody leaves)
+    tasks = [task("T1", hours=10, rep=5, rule=5, dig=5, vol=5), task("T2", hours=10, rep=5, rule=5, dig=5, vol=5)]
+    opts = [option("A1", "T1", share=0.5, one_time=0, annual=100, oversight=1.0, months=0),   # frees 9 h, cheap per hour
+            option("A2", "T2", share=0.5, one_time=0, annual=3000, oversight=1.0, months=0)]  # frees 9 h, dear per hour
+    c = automation_company(tmp_path, tasks, opts, roles=[{"role": "Clerk", "driver": "", "units_per_fte": "", "fixed_fte": 2.2}],
+                           drivers=[{"driver": "orders", "current_value": 1, "unit": ""}])
+    gap = smbkit.gaps.gap_hours(c, "today")
+    assert gap["Clerk"] == pytest.approx(0.2 * 40)
+    o = A.automation_options(c).set_index("option_id")
+    assert o.loc["A1", "to_demand_hours_week"] == pytest.approx(8.0) and o.loc["A1", "spare_hours_week"] == pytest.approx(1.0)
+    assert o.loc["A1", "value_year"] == pytest.approx(8 * 47 * 30)  # only the hours the gap needs
+    # A2 finds the gap already met by A1: its hours would be spare capacity, worth no money, so it is not planned
+    assert o.loc["A2", "to_demand_hours_week"] == 0 and o.loc["A2", "value_year"] == 0 and not o.loc["A2", "in_plan"]
+    assert "no role's demand needs the hours" in o.loc["A2", "why"]
+    released = A.automation_options(c, release=True).set_index("option_id")
+    assert released.loc["A2", "value_year"] == pytest.approx(9 * 47 * 30)  # released hours count when you release them
+
+
 def test_sensitivity_grid_is_the_plan_value_at_each_factor(sample):
     inputs = A.option_inputs(sample)
-    base = A.evaluate_options(inputs, sample)
+    gap = smbkit.gaps.gap_hours(sample, "moderate")
+    base = A.evaluate_options(inputs, sample, gap_hours=gap)
     chosen = base.loc[base["in_plan"], "option_id"]
-    grid = A.sensitivity(inputs, sample, base)
+    grid = A.sensitivity(inputs, sample, base, gap_hours=gap)
     assert grid.loc[1.0, 1.0] == pytest.approx(base.loc[base["in_plan"], "npv_3y"].sum())
-    half = A.evaluate_options(inputs, sample, share_factor=0.5, cost_factor=2.0, selected=chosen)
+    half = A.evaluate_options(inputs, sample, gap_hours=gap, share_factor=0.5, cost_factor=2.0, selected=chosen)
     assert grid.loc[0.5, 2.0] == pytest.approx(half.loc[half["in_plan"], "npv_3y"].sum())
-    assert (np.diff(grid.to_numpy(), axis=0) > 0).all()  # the more the tools take, the more they are worth
+    assert (np.diff(grid.to_numpy(), axis=0) >= 0).all()  # the more the tools take, the more they are worth (up to the gap)
     assert (np.diff(grid.to_numpy(), axis=1) < 0).all()  # the more they cost, the less
 
 

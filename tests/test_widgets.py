@@ -29,22 +29,24 @@ def test_plan_explorer_reworks_the_plan(sample):
 
     box = plan_explorer(sample, scenario="moderate")
     _, picker, prefer, panel = box.children
-    assert picker.value == "moderate" and prefer.value == "cost"
+    assert picker.value == "moderate" and prefer.value == "people"
     before = panel.value
     picker.value = "growth"
-    prefer.value = "build"
+    prefer.value = "cost"
     assert picker.options == ("growth", "moderate", "downturn")
     assert panel.value != before and "<table" in panel.value
-    assert plan_explorer(sample, scenario="moderate", prefer="build").children[2].value == "build"  # the parameter's value
+    assert plan_explorer(sample, scenario="moderate", prefer="cost").children[2].value == "cost"  # the parameter's value
+    assert [v for _, v in prefer.options] == list(smbkit.staffing.PREFERENCES)
 
 
 def test_widget_recompute_matches_the_notebook_functions(sample):
     basis = W.automation_basis(sample)
     chosen = list(basis.default[:5])
     options, redist = W.automation_for(basis, chosen, 80)
-    again = A.evaluate_options(A.option_inputs(sample), sample, share_factor=0.8, selected=chosen)
+    gh = smbkit.gaps.gap_hours(sample, smbkit.demand.likely_scenario(sample))
+    again = A.evaluate_options(A.option_inputs(sample), sample, gap_hours=gh, share_factor=0.8, selected=chosen)
     pd.testing.assert_frame_equal(options, again)
-    scores, gh = A.task_scores(sample), R.gap_hours(sample, smbkit.demand.likely_scenario(sample))
+    scores = A.task_scores(sample)
     pd.testing.assert_frame_equal(redist, R.redistribution(sample, again, scores, gh))
     assert set(redist["role"]) == set(options.loc[options["in_plan"], "role"])
 
