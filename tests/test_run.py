@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from conftest import SAMPLE, folder_digest, person, run_cli, write_company
 
+import smbkit
 from smbkit.notebooks import names
 
 NOTEBOOKS = names()
@@ -41,7 +42,7 @@ def test_notebook_02_writes_its_tables(sample_runs):
     fc = pd.read_csv(out / "tables" / "02_define_goals__driver_forecast.csv")
     assert {"lo80", "hi80", "lo95", "hi95"} <= set(fc.columns) and len(fc) == 4 * 12
     decide = pd.read_csv(out / "tables" / "02_define_goals__what_to_decide.csv")
-    assert decide["action"].str.startswith("Plan").any()
+    assert not decide["action"].str.contains("hire|Staff", case=False).any()  # people are decided once, in notebook 03
     page = (out / "report.html").read_text(encoding="utf-8")
     assert "interactive: open the app (<code>smbkit app</code>)" in page or "interactive: open the app (`smbkit app`)" in page  # batch runs say where the controls are
 
@@ -77,10 +78,16 @@ def test_notebook_05_tables_hide_the_small_teams_everywhere(sample_runs):
 def test_notebook_03_writes_its_tables(sample_runs):
     _, _, [(out, _), _] = sample_runs
     for key in ("supply_projection", "headcount_gaps", "skill_gaps", "talent_pool_summary", "talent_pool", "closure_options",
-                "recommended_plan", "learning_ecosystem", "learning_plan", "learning_evaluation", "what_to_decide"):
+                "internal_movers", "recommended_plan", "learning_ecosystem", "learning_plan", "learning_evaluation", "what_to_decide",
+                "all_decisions"):
         assert (out / "tables" / f"03_find_gaps__{key}.csv").exists(), key
     plan = pd.read_csv(out / "tables" / "03_find_gaps__recommended_plan.csv")
-    assert plan["cost"].gt(0).all() and set(plan["action"]) <= {"buy", "borrow", "bot", "build"}
+    assert set(plan["action"]) <= {"backfill", "buy", "borrow", "bot", "build"}
+    # the tools' money is counted once, in notebook 04: their rows here cost nothing; every people step costs something
+    assert (plan.loc[plan["action"] == "bot", "cost"] == 0).all() and plan.loc[plan["action"] != "bot", "cost"].gt(0).all()
+    every = pd.read_csv(out / "tables" / "03_find_gaps__all_decisions.csv")
+    staffed = every.loc[every["action"].str.startswith("Staff "), "need"]
+    assert staffed.is_unique and set(staffed) == {f"staff:{r}" for r in plan["role"]}  # one decision per role
 
 
 def test_notebook_04_writes_its_tables(sample_runs):
@@ -215,3 +222,25 @@ def test_minimal_company_runs_every_notebook_and_says_what_it_skips(tmp_path):
     assert "this section needs roles.csv, drivers.csv" in nb3 and "this section needs learning.csv" in nb3
     nb5 = (out / "notebooks" / "05_measure_belonging.ipynb").read_text(encoding="utf-8")
     assert "this section needs survey_items.csv, survey_responses.csv" in nb5
+
+
+def test_the_evidence_behind_the_report_is_one_family(sample_runs):
+    """01's and 05's comparisons are adjusted together (Holm over the whole report), and every action that singles out a
+    team, a question or a trend rests on a comparison the rule calls clear."""
+    from statsmodels.stats.multitest import multipletests
+
+    _, _, [(out, _), _] = sample_runs
+    t = out / "tables"
+    ev = pd.concat([pd.read_csv(t / f"{nb}__evidence.csv") for nb in ("01_assess_workforce", "05_measure_belonging")], ignore_index=True)
+    assert len(ev) >= 20 and set(ev["units"]) <= {"people", "respondents", "person-years"}
+    holm = multipletests(ev["p_value"], alpha=smbkit.stats.ALPHA, method="holm")[1]  # an independent implementation
+    assert np.allclose(ev["p_adjusted"], holm) and (ev["clear"] == (holm < smbkit.stats.ALPHA)).all()
+    clear = ev[ev["clear"]]
+    for nb in ("01_assess_workforce", "05_measure_belonging"):
+        decide = pd.read_csv(t / f"{nb}__all_decisions.csv", keep_default_na=False)
+        for a in decide["action"]:
+            for subject in ev["subject"]:
+                if f"'{subject}'" in a or a.endswith(f" {subject}"):
+                    assert subject in set(clear["subject"]), (a, subject)
+    hints = pd.concat([pd.read_csv(t / f"{nb}__not_yet_clear.csv") for nb in ("01_assess_workforce", "05_measure_belonging")])
+    assert set(hints["subject"]) <= set(ev.loc[~ev["clear"], "subject"])
