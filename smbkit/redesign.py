@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import privacy
 from .automation import QUADRANT_CUT, automation_options, task_scores
-from .costs import BUILD_MONTHS, CONTRACTOR_PREMIUM, build_cost, cost_over, hire_cost, role_costs
+from .costs import BUILD_MONTHS, build_cost, role_costs
 from .data import Company
 from .decisions import Decision, decisions_table
 from .demand import resolve_scenario
@@ -34,14 +34,12 @@ __all__ = [
     "redistribution",
     "hours_by_category",
     "hours_that_move",
-    "capacity_comparison",
     "job_redesign",
     "mps",
     "motivating_potential",
     "reskilling_pathways",
     "automation_decisions",
     "redistribution_takeaway",
-    "capacity_takeaway",
     "redesign_takeaway",
     "mps_takeaway",
     "pathways_takeaway",
@@ -188,45 +186,6 @@ def freed_capacity(company: Company, scenario: str | None = None) -> pd.DataFram
     out["to_gap_fte"] = out["to_gap"] / hpw
     out["released_fte"] = out["released"].clip(lower=0) / hpw
     return out.reset_index()[cols]
-
-
-def capacity_comparison(company: Company, options: pd.DataFrame, redist: pd.DataFrame, gaps_hours: pd.Series) -> pd.DataFrame:
-    """Meet the same demand gap two ways: hire for all of it, or automate first and hire the rest.
-
-    Per role with a gap: hire_only_cost = gap_fte x `smbkit.costs.hire_cost`; automation covers
-    min(gap, net freed hours / hours_per_fte_week) FTE from go-live, bridged by contractors until then
-    (FTE x CONTRACTOR_PREMIUM x C x months / 12); its tools cost one-time + annual x months in use / 12
-    over the horizon, all of it charged to this route (a conservative choice). with_automation_cost =
-    hires for the rest + tools + bridge.
-
-    Returns
-    -------
-    DataFrame
-        Columns: ``role``, ``gap_fte``, ``hire_only_fte``, ``hire_only_cost``, ``automation_fte``, ``hires_fte``,
-        ``tools_cost``, ``bridge_cost``, ``with_automation_cost``, ``saving``; a last row ``all roles``.
-    """
-    s = company.settings
-    h = s.horizon_months
-    hpw = s.hours_per_fte_week
-    cost = role_costs(company)
-    plan = options[options["in_plan"]]
-    net = redist.set_index("role")["net"] if len(redist) else pd.Series(dtype=float)
-    rows = []
-    for role, hours in gaps_hours[gaps_hours > 0.05 * hpw].items():
-        c = cost.of(role)
-        gap = hours / hpw
-        mine = plan[plan["role"] == role]
-        auto = min(gap, max(0.0, float(net.get(role, 0.0))) / hpw) if len(mine) else 0.0
-        tools = float(cost_over(mine, h).sum()) if auto else 0.0
-        bridge = auto * CONTRACTOR_PREMIUM * c * float(mine["months_to_implement"].max()) / 12 if auto else 0.0
-        hires = gap - auto
-        rows.append((role, gap, gap, gap * hire_cost(c, h), auto, hires, tools, bridge, hires * hire_cost(c, h) + tools + bridge))
-    out = pd.DataFrame(rows, columns=["role", "gap_fte", "hire_only_fte", "hire_only_cost", "automation_fte", "hires_fte",
-                                      "tools_cost", "bridge_cost", "with_automation_cost"])
-    out["saving"] = out["hire_only_cost"] - out["with_automation_cost"]
-    out = out.sort_values("saving", ascending=False, kind="stable")
-    total = out.drop(columns="role").sum().to_frame().T.assign(role="all roles")
-    return pd.concat([out, total[out.columns]], ignore_index=True)
 
 
 def job_redesign(company: Company, redist: pd.DataFrame) -> pd.DataFrame:
@@ -481,19 +440,6 @@ def redistribution_takeaway(redist: pd.DataFrame) -> str:
     return (f"Tools take {t['automated']:.0f} hours a week. People keep {t['review']:.0f} of them to check the tools' work, "
             f"{t['to_gap']:.0f} go to the demand gaps of notebook 03, {t['to_higher_value']:.0f} to judgement and people work, and "
             f"{t['released']:.0f} are capacity to redeploy: the work shifts, it does not vanish." + warn)
-
-
-def capacity_takeaway(capacity: pd.DataFrame, company: Company) -> str:
-    """Sentence for `capacity_comparison`."""
-    cur = company.settings.currency
-    total = capacity[capacity["role"] == "all roles"]
-    if total.empty or float(total["gap_fte"].iloc[0]) <= 0:
-        return "No role lacks people at the horizon, so there is nothing to compare."
-    t = total.iloc[0]
-    better = "less" if t["saving"] > 0 else "more"
-    return (f"Closing the {t['gap_fte']:.1f} FTE gap by hiring alone costs {cur} {t['hire_only_cost']:,.0f} over the horizon; "
-            f"automating first needs {t['hires_fte']:.1f} FTE of hires plus tools for {cur} {t['with_automation_cost']:,.0f}, "
-            f"{cur} {abs(t['saving']):,.0f} {better}.")
 
 
 def redesign_takeaway(redesign: pd.DataFrame) -> str:

@@ -94,7 +94,7 @@ def test_notebook_04_writes_its_tables(sample_runs):
     _, _, [(out, _), _] = sample_runs
     t = out / "tables"
     for key in ("task_scores", "automation_options", "tool_suggestions", "tool_catalogue", "guardrail_flags", "sensitivity",
-                "redistribution", "hours_by_category", "hours_that_move", "capacity_comparison", "job_redesign", "motivating_potential",
+                "redistribution", "hours_by_category", "hours_that_move", "job_redesign", "motivating_potential",
                 "reskilling_pathways", "what_to_decide"):
         assert (t / f"04_plan_automation__{key}.csv").exists(), key
     r = pd.read_csv(t / "04_plan_automation__redistribution.csv")
