@@ -552,7 +552,8 @@ def belonging_decisions(company: Company, *, evidence: pd.DataFrame, retention: 
                              need=f"team:{team}:belonging"))
     questions = clear[clear["family"] == "key_driver"].sort_values("effect", ascending=False).head(MAX_QUESTION_ACTIONS)
     for k, q in enumerate(questions.itertuples()):
-        rows.append(Decision("high" if k == 0 else "medium", f"Act on '{q.subject}'", "few agree, and agreeing goes with feeling at home",
+        rows.append(Decision("high" if k == 0 else "medium", f"Work on what lies behind '{q.subject}'",
+                             "few people answer it favourably, and those who do feel better about working here",
                              q.evidence, "depends on the fix; start with the team's own ideas",
                              "more people feel they belong if the link holds", "linked is not proof of cause: check with people first",
                              "medium", need=f"question:{q.subject}"))

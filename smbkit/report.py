@@ -50,7 +50,7 @@ pre{white-space:pre-wrap}
 footer{color:#666;font-size:.85rem;text-align:center;padding:1rem}
 .stamp{color:#666;font-size:.8rem;margin:0 0 .5rem;text-align:right}
 table.brief td{vertical-align:top} table.brief td.n{font-weight:700;color:#0b3d5c}
-.why{color:#444;font-size:.85rem} .muted{color:#999}
+.why,.evidence{color:#444;font-size:.85rem} .muted{color:#999}
 @media print{nav{display:none} section.notebook{border:none;page-break-before:always} body{background:#fff}}
 """
 
@@ -134,13 +134,15 @@ def _brief_section(brief: pd.DataFrame, company: Company, titles: dict) -> str:
     for k, r in enumerate(brief.itertuples(), start=1):
         cell = lambda v: html.escape(v) if v else "<span class='muted'>not costed</span>"  # noqa: E731
         rows.append(f"<tr><td class='n'>{k}</td><td><strong>{html.escape(r.action)}</strong>"
-                    f"<br><span class='why'>{html.escape(r.why)}</span></td><td>{cell(r.cost)}</td><td>{cell(r.effect)}</td>"
+                    f"<br><span class='why'>{html.escape(r.why)}</span>"
+                    + (f"<br><span class='evidence'>Evidence: {html.escape(r.evidence)}</span>" if r.evidence else "")
+                    + f"</td><td>{cell(r.cost)}</td><td>{cell(r.effect)}</td>"
                     f"<td>{cell(r.risk)}</td><td><a href='#{r.notebook}'>{html.escape(titles.get(r.notebook, r.notebook))}</a></td></tr>")
     return (f"<section class='notebook brief' id='brief'>{_stamp(company)}"
             f"<h1>Decision brief</h1><p>The {len(brief)} actions that matter most for {html.escape(s.name)}, {urgent} of them urgent, "
-            "gathered from the notebooks' \"What to decide\" lists: the first urgent action of each part of the business, then the "
-            "other urgent ones, then the important ones. Every action links to the analysis behind it. The numbers inform; "
-            "you decide.</p><table class='smbkit-table brief'><thead><tr><th>#</th><th>action and why</th><th>cost</th>"
+            "gathered from the notebooks' \"What to decide\" lists: urgent before important, and among those the safest "
+            "first, then those worth most; at most two from each part of the business, and the same need only once. "
+            "Each action says what it rests on and links to the analysis behind it. The numbers inform; you decide.</p><table class='smbkit-table brief'><thead><tr><th>#</th><th>action and why</th><th>cost</th>"
             "<th>expected effect</th><th>risk</th><th>from</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></section>")
 
 

@@ -68,7 +68,7 @@ def test_only_a_clearly_linked_low_scoring_question_becomes_an_action(sample):
     kd = ev[ev["family"] == "key_driver"]
     assert len(kd) == (b.key_drivers(sample)["favourable_pct"] < b.key_drivers(sample)["favourable_pct"].median()).sum()
     acts = b.belonging_decisions(sample, evidence=ev)
-    acts = acts[acts["action"].str.startswith("Act on")]
+    acts = acts[acts["action"].str.startswith("Work on what lies behind")]
     assert len(acts) == kd["clear"].sum() <= b.MAX_QUESTION_ACTIONS
 
 
