@@ -177,3 +177,10 @@ def _check_survey(tables, sources, settings, out):
         bad = resp["employee_id"].notna() & ~resp["employee_id"].isin(ids)
         for row in _rows(resp, bad):
             out.add(s, row, "employee_id", repr(resp.loc[row - 2, "employee_id"]), "an employee_id from employees.csv, or blank", kind="reference")
+    # one answer sheet per person and wave: a repeated respondent would count twice in every test
+    for key in ("respondent_id", "employee_id"):
+        if key in resp.columns and resp[key].notna().any():
+            dup = resp[key].notna() & resp.duplicated(["wave", key], keep="first")
+            for row in _rows(resp, dup):
+                out.add(s, row, key, f"{resp.loc[row - 2, key]!r} again in wave {resp.loc[row - 2, 'wave'].date()}",
+                        f"one row per {key} and wave (remove the repeated answers)", kind="duplicate")

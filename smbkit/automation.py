@@ -15,8 +15,8 @@ import pandas as pd
 from .costs import NPV_YEARS, npv, payback_months, role_costs
 from .data import Company
 from .demand import resolve_scenario
-from .gaps import gap_hours
 from .people import current_employees
+from .staffing import gap_hours
 
 __all__ = [
     "POTENTIAL_WEIGHTS",

@@ -193,7 +193,8 @@ def key_drivers(company: Company, *, outcome: str = "auto", wave=None) -> pd.Dat
     of a least-squares regression of the outcome on all items (complete rows, every variable z-scored;
     statsmodels OLS). ``outcome="auto"`` uses eNPS when the wave has enough eNPS answers, else the
     Belonging Index (`driver_outcome`); with ``outcome="belonging_index"`` each item is compared with
-    the index of the *other* items, so it is not correlated with itself. ``quadrant`` describes
+    the index of the *other* dimensions (of the other questions when there is one dimension), so it
+    is correlated neither with itself nor with the questions written to measure the same thing. ``quadrant`` describes
     where an item sits (favourable share and |Spearman| against their medians); whether an item's
     link is clear enough to act on is the evidence rule's call (`driver_comparisons`).
 
@@ -224,8 +225,9 @@ def key_drivers(company: Company, *, outcome: str = "auto", wave=None) -> pd.Dat
     for it in items.itertuples():
         if outcome == "enps":
             y = y_all
-        else:  # rest score: the index of the other items of the survey
-            others = items[items["item_id"] != it.item_id]
+        else:  # rest score: the index of the other dimensions (or, with one dimension, of its other questions)
+            others = items[items["dimension"] != it.dimension]
+            others = others if len(others) else items[items["item_id"] != it.item_id]
             norm = pd.DataFrame({o.item_id: (r[o.item_id] - 1) / (o.scale_max - 1) * 100 for o in others.itertuples()})
             y = pd.DataFrame({d: norm[list(g["item_id"])].mean(axis=1) for d, g in others.groupby("dimension")}).mean(axis=1)
         pair = pd.DataFrame({"x": r[it.item_id], "y": y}).dropna()
@@ -272,7 +274,8 @@ def driver_comparisons(company: Company) -> pd.DataFrame:
     low = d[d["favourable_pct"] < d["favourable_pct"].median()]
     measure = "eNPS" if (d["outcome"] == "enps").all() else "the Belonging Index"
     return comparisons_table(("05", "key_driver", r.text, f"'{r.text}': {r.favourable_pct:.0f}% favourable, and people who answer it "
-                              f"more favourably score higher on {measure} (rank correlation {r.spearman:.2f} over {r.n} respondents)",
+                              + ("more favourably score higher" if r.spearman > 0 else "more favourably do not score higher")
+                              + f" on {measure} (rank correlation {r.spearman:.2f} over {r.n} respondents)",
                               "respondents", r.n, r.spearman, r.p_value) for r in low.itertuples())
 
 
@@ -551,9 +554,12 @@ def belonging_decisions(company: Company, *, evidence: pd.DataFrame, retention: 
                              "people expect action after being asked; keep what they say anonymous", "low",
                              need=f"team:{team}:belonging"))
     questions = clear[clear["family"] == "key_driver"].sort_values("effect", ascending=False).head(MAX_QUESTION_ACTIONS)
+    # against eNPS a link is outside evidence; against the other questions it partly reflects people's general mood
+    outside = driver_outcome(company) == "enps"
     for k, q in enumerate(questions.itertuples()):
-        rows.append(Decision("high" if k == 0 else "medium", f"Work on what lies behind '{q.subject}'",
-                             "few people answer it favourably, and those who do feel better about working here",
+        rows.append(Decision("high" if k == 0 and outside else "medium", f"Work on what lies behind '{q.subject}'",
+                             "few people answer it favourably, and those who do "
+                             + ("are more likely to recommend working here" if outside else "answer the rest of the survey more warmly"),
                              q.evidence, "depends on the fix; start with the team's own ideas",
                              "more people feel they belong if the link holds", "linked is not proof of cause: check with people first",
                              "medium", need=f"question:{q.subject}"))
@@ -578,8 +584,8 @@ def belonging_decisions(company: Company, *, evidence: pd.DataFrame, retention: 
 # ---------------------------------------------------------------------------------------------
 
 
-def wave_takeaway(summary: pd.DataFrame, signals: pd.DataFrame | None = None) -> str:
-    """Sentence for `wave_summary` (and `hr_signals`)."""
+def wave_takeaway(summary: pd.DataFrame, signals: pd.DataFrame | None = None, evidence: pd.DataFrame | None = None) -> str:
+    """Sentence for `wave_summary` (and `hr_signals`); a change is called real only when the evidence rule finds it clear."""
     shown = summary[~summary["hidden"]]
     if shown.empty:
         return "No wave has enough responses to show results without exposing individuals."
@@ -588,10 +594,16 @@ def wave_takeaway(summary: pd.DataFrame, signals: pd.DataFrame | None = None) ->
             if pd.notna(last["response_rate_pct"]) else
             f"there were {int(last['responses'])} answers, more than the {int(last['headcount'])} people on the books, so no response "
             "rate is shown")
-    text = (f"In the latest wave ({last['wave'].date()}) {rate}. The Belonging Index is {last['belonging_index']:.0f} out of 100 and eNPS is {last['enps']:+.0f}.")
+    enps = f" and eNPS is {last['enps']:+.0f}" if pd.notna(last.get("enps")) else ""
+    text = f"In the latest wave ({last['wave'].date()}) {rate}. The Belonging Index is {last['belonging_index']:.0f} out of 100{enps}."
     if len(shown) > 1:
-        first = shown.iloc[0]
-        text += f" Since {first['wave'].date()} the index has moved {last['belonging_index'] - first['belonging_index']:+.1f} points."
+        previous = shown.iloc[-2]
+        move = last["belonging_index"] - previous["belonging_index"]
+        tested = None if evidence is None else evidence[(evidence["family"] == "trend") & (evidence["subject"] == "belonging_index")]
+        verdict = ("" if tested is None or tested.empty else
+                   ", a fall unlikely to be chance" if bool(tested["clear"].iloc[0]) else
+                   ", a change the data cannot yet tell from chance")
+        text += f" Since the previous wave ({previous['wave'].date()}) it has moved {move:+.1f} points{verdict}."
     if signals is not None and len(signals):
         s = signals.iloc[-1]
         text += f" Over the same 12 months, {s['voluntary_turnover_pct']:.0f}% of employees chose to leave."
@@ -613,8 +625,11 @@ def key_drivers_takeaway(drivers: pd.DataFrame, evidence: pd.DataFrame) -> str:
         return (f"The latest wave has fewer than {MIN_DRIVER_RESPONSES} answers, too few to say which questions go with how "
                 "people feel; the section is skipped.")
     measure = "eNPS" if (drivers["outcome"] == "enps").all() else "the Belonging Index"
-    top = drivers.loc[drivers["spearman"].abs().idxmax()]
-    text = f"The question that goes most with {measure} is \"{top['text']}\" (rank correlation {top['spearman']:.2f})."
+    if drivers["spearman"].max() > 0:
+        top = drivers.loc[drivers["spearman"].idxmax()]
+        text = f"The question that goes most with {measure} is \"{top['text']}\" (rank correlation {top['spearman']:.2f})."
+    else:
+        text = f"No question goes with a higher {measure}."
     clear = evidence[(evidence["family"] == "key_driver") & evidence["clear"]]
     if len(clear):
         text += f" Among the lower-scoring questions, {len(clear)} {'has' if len(clear) == 1 else 'have'} a link clear enough to act on."

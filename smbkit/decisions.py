@@ -113,7 +113,7 @@ def decisions_takeaway(decisions: pd.DataFrame) -> str:
 # The evidence rule
 # ---------------------------------------------------------------------------------------------
 
-COMPARISON_COLUMNS = ("notebook", "family", "subject", "statement", "units", "n", "effect", "p_value")
+COMPARISON_COLUMNS = ("notebook", "family", "subject", "statement", "units", "n", "effect", "p_value", "sides")
 
 
 def comparisons_table(rows) -> pd.DataFrame:
@@ -122,11 +122,14 @@ def comparisons_table(rows) -> pd.DataFrame:
     Each row: ``notebook`` ("01".."05"), ``family`` (what kind of comparison, e.g. "turnover"),
     ``subject`` (the team, question or measure), ``statement`` (what the data show, in plain words),
     ``units`` (the independent units counted: "people", "respondents", "person-years"), ``n`` (how
-    many of them the subject has), ``effect`` (the size of the difference: a ratio or a difference)
-    and ``p_value`` (one-sided, in the direction of the claim the action would make).
+    many of them the subject has), ``effect`` (the size of the difference: a ratio or a difference),
+    ``p_value`` and, optionally, ``sides``: 1 (the default) for a one-sided p-value in the direction
+    of the claim the action would make ("this team is lower"), 2 for a two-sided one where the
+    claim has no direction ("this input goes with leaving, one way or the other").
     """
-    out = pd.DataFrame(list(rows), columns=list(COMPARISON_COLUMNS))
-    return out.astype({"n": "float64", "effect": "float64", "p_value": "float64"})
+    rows = [tuple(r) + (1,) * (len(COMPARISON_COLUMNS) - len(tuple(r))) for r in rows]
+    out = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
+    return out.astype({"n": "float64", "effect": "float64", "p_value": "float64", "sides": "int64"})
 
 
 def gate(comparisons: pd.DataFrame, *, alpha: float = ALPHA) -> pd.DataFrame:
@@ -147,7 +150,8 @@ def gate(comparisons: pd.DataFrame, *, alpha: float = ALPHA) -> pd.DataFrame:
         if r.clear or np.isnan(r.p_value):
             more.append("")
             continue
-        m = data_multiplier(r.p_value, needed)
+        # a two-sided p-value and level are the one-sided ones doubled: compare them on the one-sided scale
+        m = data_multiplier(r.p_value / r.sides, needed / r.sides)
         if np.isnan(m):
             more.append("no sign of a difference in the data")
         elif m > MAX_MULTIPLIER:

@@ -24,7 +24,6 @@ __all__ = [
     "exit_rates",
     "supply_projection",
     "headcount_gaps",
-    "gap_hours",
     "skill_gaps",
     "open_skill_gaps",
     "talent_pool",
@@ -151,18 +150,6 @@ def headcount_gaps(company: Company) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-
-
-def gap_hours(company: Company, scenario: str, gaps: pd.DataFrame | None = None) -> pd.Series:
-    """Hours a week each role lacks at the horizon under ``scenario`` (notebook 03's gaps x hours_per_fte_week).
-
-    Empty when the company has no roles.csv or drivers.csv to compute demand from.
-    """
-    if not company.has("roles", "drivers"):
-        return pd.Series(dtype=float)
-    gaps = headcount_gaps(company) if gaps is None else gaps
-    g = for_scenario(gaps, scenario).set_index("role")["gap_fte"].clip(lower=0)
-    return g * company.settings.hours_per_fte_week
 
 
 def skill_gaps(company: Company, *, scenario: str | None = None) -> pd.DataFrame:

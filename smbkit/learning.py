@@ -156,8 +156,8 @@ def learning_evaluation(company: Company, *, isolation: float = ISOLATION_SHARE,
     their time (hours x their loaded hourly cost), so both sides count the same people; ROI % =
     (benefits - costs) / costs x 100 and benefit-cost ratio = benefits / costs. ``costs`` is the
     programme's full cost for all participants, reported beside it. Programmes with fewer participants
-    than min_group_size show no feedback or test figures (levels 1-3): those are a few people's
-    personal answers.
+    than min_group_size show nothing but their name (`smbkit.privacy.suppress`): a few people's answers
+    are personal and their costs would give away their pay.
 
     Returns
     -------
@@ -165,7 +165,9 @@ def learning_evaluation(company: Company, *, isolation: float = ISOLATION_SHARE,
         Columns: ``programme``, ``participants``, ``reaction``, ``pre``, ``post``, ``gain``,
         ``gain_p_value``, ``behaviour``, ``measured`` (participants with a result), ``benefits`` (isolated, over
         the benefit years), ``measured_costs``, ``costs`` (all participants), ``roi_pct``, ``benefit_cost_ratio``,
-        ``negative_roi``, ``not_monetised`` (what to report beside ROI).
+        ``negative_roi``, ``not_monetised`` (what to report beside ROI), ``hidden`` (a programme with fewer than
+        min_group_size participants, or hidden with them so that totals give nothing away: every figure blank).
+        Money from measured results is blank when fewer than min_group_size results were measured.
     """
     if not 0 < isolation <= 1:
         raise ValueError(f"isolation must be a share above 0 and at most 1; got: {isolation!r}")
@@ -194,19 +196,22 @@ def learning_evaluation(company: Company, *, isolation: float = ISOLATION_SHARE,
             intangible.append(f"applied at work {g['behavior'].mean():.1f}/5")
         if measured < len(g):
             intangible.append(f"results not measured for {len(g) - measured} of {len(g)} people")
-        if privacy.too_few(len(g), company.settings.min_group_size):
-            # feedback and test scores of a handful of people are personal: keep only the money
-            intangible = [f"feedback hidden: fewer than {company.settings.min_group_size} participants"] + intangible[-1:] \
-                if measured < len(g) else [f"feedback hidden: fewer than {company.settings.min_group_size} participants"]
-            g = g.assign(reaction=np.nan, behavior=np.nan)
-            pair = pair.iloc[0:0]
-            p = np.nan
         rows.append({"programme": prog, "participants": len(g), "reaction": g["reaction"].mean(), "pre": pair["pre_score"].mean(),
                      "post": pair["post_score"].mean(), "gain": (pair["post_score"] - pair["pre_score"]).mean(), "gain_p_value": p,
                      "behaviour": g["behavior"].mean(), "measured": measured, "benefits": benefits, "measured_costs": spent,
                      "costs": costs, "roi_pct": roi, "benefit_cost_ratio": benefits / spent if measured and spent else np.nan,
                      "negative_roi": bool(measured and roi < 0), "not_monetised": "; ".join(intangible)})
-    return pd.DataFrame(rows, columns=cols)
+    out = pd.DataFrame(rows, columns=cols)
+    # A programme of a handful of people shows nothing: their scores are personal, and its costs (course fees plus
+    # hours x pay) would give away their pay. The next smallest programmes are hidden too while the hidden ones hold
+    # fewer than min_group_size people, so the totals cannot be used to subtract them back.
+    k = company.settings.min_group_size
+    out = privacy.suppress(out, count="participants", by=["programme"], min_size=k)
+    few = ~out["hidden"] & np.asarray(privacy.too_few(out["measured"].fillna(0).to_numpy(dtype=float), k), dtype=bool) & out["measured"].gt(0)
+    out.loc[few, ["benefits", "measured_costs", "roi_pct", "benefit_cost_ratio"]] = np.nan
+    out.loc[few, "negative_roi"] = False
+    out.loc[few, "not_monetised"] = out.loc[few, "not_monetised"].astype(str) + f"; results of fewer than {k} people are not shown"
+    return out
 
 
 def ecosystem_takeaway(fit: pd.DataFrame) -> str:
@@ -221,7 +226,14 @@ def evaluation_takeaway(ev: pd.DataFrame, company: Company) -> str:
         return "There is no learning.csv, so past training cannot be evaluated."
     cur = company.settings.currency
     scored = ev.dropna(subset=["roi_pct"])
-    text = f"{len(ev)} programmes, {int(ev['participants'].sum())} participations, {cur} {ev['costs'].sum():,.0f} in fully loaded costs."
+    shown = ev[~ev["hidden"]]
+    text = f"{len(ev)} programmes"
+    if len(shown):
+        text += (f"; the {len(shown)} shown had {int(shown['participants'].sum())} participations and cost {cur} "
+                 f"{shown['costs'].sum():,.0f} in fully loaded costs")
+    hidden = len(ev) - len(shown)
+    text += (f"; {hidden} {'is' if hidden == 1 else 'are'} hidden to protect the few people in {'it' if hidden == 1 else 'them'}."
+             if hidden else ".")
     if len(scored):
         best = scored.loc[scored["roi_pct"].idxmax()]
         text += f" Best measured return: {best['programme']} ({best['roi_pct']:.0f}% ROI)."

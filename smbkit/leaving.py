@@ -27,9 +27,10 @@ RARE_LEVEL = 10  # roles or work modes with fewer people than this are pooled as
 # entered strictly before t; statsmodels' PHReg counts an entry at exactly t too. Entries are moved
 # this far (about 3 seconds) later for PHReg so that both models use the same risk sets.
 ENTRY_TIE_SHIFT = 1e-7
-# Absence is counted per year over at least this much time (a quarter), so a short stretch does not
-# blow up a rate; a person whose last year at work lies before absences.csv starts, with less than
-# this much of it covered, has no known absence.
+# Absence per year is pulled towards everyone's rate as if this much more time (a quarter) had been
+# seen at that rate, so a short stretch neither blows up a rate nor reads as never absent; a person
+# whose last year at work lies before absences.csv starts, with less than this much of it covered,
+# has no known absence.
 MIN_ABSENCE_YEARS = 0.25
 
 
@@ -89,8 +90,9 @@ def model_inputs(company: Company, people: pd.DataFrame, on, *, levels: dict | N
 
     pay_vs_role: against the role's median among ``people`` (all seen on the same date ``on``), or
     with ``pay_on`` (a date per person) among the role's employees on that date (`pay_vs_role_at`);
-    absence_days: days absent per year over the person's last year at work (unknown, and filled with
-    the median with a note, when that year lies before absences.csv's first absence); performance (missing
+    absence_days: days absent per year over the person's last year at work, (days + r x 0.25) /
+    (years + 0.25) with r everyone's rate (`MIN_ABSENCE_YEARS`; unknown, and filled with the median
+    with a note, when that year lies before absences.csv's first absence); performance (missing
     filled with the median, with a note); role and work mode as 0/1 columns against the most common
     level (rare levels pooled; pass the returned ``levels`` back to score other people alike).
 
@@ -117,10 +119,14 @@ def model_inputs(company: Company, people: pd.DataFrame, on, *, levels: dict | N
         begin = last_year.where(last_year >= covered, covered)
         a = company.absences.merge(pd.DataFrame({"employee_id": people["employee_id"], "b": begin, "e": end}), on="employee_id")
         a = a[(a["start_date"] >= a["b"]) & (a["start_date"] <= a["e"])]
-        years = years_between(begin, end)
+        years = years_between(begin, end).clip(lower=0)
         unknown = (begin > last_year) & (years < MIN_ABSENCE_YEARS)
-        days = people["employee_id"].map(a.groupby("employee_id")["days"].sum()).fillna(0.0) / years.clip(lower=MIN_ABSENCE_YEARS)
-        days = days.where(~unknown)
+        counted = people["employee_id"].map(a.groupby("employee_id")["days"].sum()).fillna(0.0)
+        # a short stretch says little: each rate is pulled towards everyone's rate as if MIN_ABSENCE_YEARS more
+        # had been seen at it (the Poisson-gamma, empirical Bayes estimate), so short stays are not read as ~0
+        known = ~unknown
+        overall = float(counted[known].sum() / years[known].sum()) if years[known].sum() > 0 else 0.0
+        days = ((counted + overall * MIN_ABSENCE_YEARS) / (years + MIN_ABSENCE_YEARS)).where(known)
         if unknown.any():
             notes.append(f"absence unknown for {int(unknown.sum())} people whose last year at work was before absences.csv "
                          f"starts ({covered.date()}): the median used")

@@ -301,8 +301,9 @@ def risk_takeaway(risk: LeaveRisk) -> str:
         return "No leaving-risk model is shown: " + "; ".join(risk.notes[-1:]) + "."
     v = dict(zip(s["measure"], s["value"]))
     a = float(v[AUC_MEASURE])
-    text = (f"In the last year {v['chose to leave within the year']} of {v['people in the training year']} people chose to leave "
-            f"({float(v['base rate: share who left (%)']):.0f}%). On people it had not seen, the model ranks a leaver above a stayer "
+    text = (f"Of the {v['people in the training year']} people employed a year ago, {v['chose to leave within the year']} chose to "
+            f"leave within the year ({float(v['base rate: share who left (%)']):.0f}%; notebook 01's turnover divides leavers by the "
+            "average headcount instead, so it differs a little). On people it had not seen, the model ranks a leaver above a stayer "
             f"{a:.0%} of the time (likely between {risk.auc_low:.0%} and {risk.auc_high:.0%}).")
     if risk.good_enough:
         return text + " That is good enough to ask questions of teams, never to judge a person: a person decides."

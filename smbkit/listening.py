@@ -503,15 +503,21 @@ def profiles_takeaway(profiles: pd.DataFrame) -> str:
             f"Silhouette {profiles['silhouette'].iloc[0]:.2f} (above 0.5 clear groups, under 0.25 weak ones).")
 
 
-def anomalies_takeaway(anomalies: pd.DataFrame) -> str:
-    """Sentence for `team_anomalies`."""
+def anomalies_takeaway(anomalies: pd.DataFrame, evidence: pd.DataFrame | None = None) -> str:
+    """Sentence for `team_anomalies`: a team is named only when the evidence rule finds its fall against its own history clear."""
     if anomalies.empty:
         return "No team has enough shown waves to judge what is unusual for it."
     odd = anomalies[anomalies["unusual"]]
     if odd.empty:
         return f"No shown team's latest wave is unusual against its own history ({anomalies['team'].nunique()} teams checked)."
-    parts = [f"{r.team} on {r.measure.replace('_', ' ')} ({r.latest:.0f} against a usual {r.usual:.0f})" for r in odd.itertuples()]
-    return "Unusual against their own history: " + "; ".join(parts) + "."
+    clear = set() if evidence is None else set(evidence.loc[(evidence["family"] == "team_history") & evidence["clear"], "subject"])
+    named = odd[odd["team"].isin(clear)]
+    if named.empty:
+        return (f"{odd['team'].nunique()} {'team has' if odd['team'].nunique() == 1 else 'teams have'} a latest score outside "
+                "their usual range on some measure (see the table), but with this few answers the data cannot yet tell that "
+                "from chance, so no team is singled out.")
+    parts = [f"{r.team} on {r.measure.replace('_', ' ')} ({r.latest:.0f} against a usual {r.usual:.0f})" for r in named.itertuples()]
+    return "Lower than their own history, more than chance would explain: " + "; ".join(parts) + "."
 
 
 def themes_takeaway(themes: pd.DataFrame, tone: pd.DataFrame) -> str:

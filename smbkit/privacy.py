@@ -143,6 +143,8 @@ def _blank(out: pd.DataFrame, hidden: pd.Series, keep: set[str]) -> pd.DataFrame
         if hidden.any():
             if out[c].dtype == "str":
                 out[c] = out[c].astype("object")
+            elif out[c].dtype == bool:
+                out[c] = out[c].astype("boolean")  # a hidden yes/no is missing, not False
             out.loc[hidden, c] = pd.NA
     out["hidden"] = hidden.astype(bool)
     return out

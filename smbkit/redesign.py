@@ -16,9 +16,9 @@ from .costs import BUILD_MONTHS, build_cost, role_costs
 from .data import Company
 from .decisions import Decision, decisions_table
 from .demand import resolve_scenario
-from .gaps import MIN_ACTION_FTE, gap_hours
+from .gaps import MIN_ACTION_FTE
 from .people import current_employees
-from .staffing import MOVE_PAY_FLOOR
+from .staffing import MOVE_PAY_FLOOR, gap_hours
 
 __all__ = [
     "HIGHER_VALUE_GROWTH",
@@ -68,7 +68,7 @@ ESTIMATE_SLOPES = {"skill_variety": 4.0, "task_identity": -4.0, "autonomy": -2.0
 EXPANSION_SIGNIFICANCE = 0.5
 # What each kind of redesign means, in the words the decisions use.
 REDESIGN_MEANING = {
-    "augmentation": "tools take routine parts of the job and the freed time meets the role's growing demand",
+    "augmentation": "tools take routine parts of the job and the freed time covers work the role will be short of",
     "enrichment": "freed time goes into the job's more challenging judgement and people work",
     "expansion": "the job broadens: its people cross-train and take on work from roles that need them",
     "hybrid": "people and tools work side by side, with a real share of time spent checking the tools",
@@ -196,7 +196,7 @@ def job_redesign(company: Company, redist: pd.DataFrame) -> pd.DataFrame:
        that need people. 2. hybrid: review takes at least `HYBRID_REVIEW_SHARE` of what the tools do:
        people and tools side by side. 3. enrichment: more freed time goes to the role's judgement and
        people work than to its demand gap. 4. augmentation: tools take routine parts and the freed
-       time meets the role's growing demand. A final "new role" row appears when review across roles
+       time covers work the role will be short of (new posts, or leavers not replaced). A final "new role" row appears when review across roles
        reaches `NEW_ROLE_HOURS` a week: someone to run and improve the tools.
 
     Returns
@@ -220,7 +220,7 @@ def job_redesign(company: Company, redist: pd.DataFrame) -> pd.DataFrame:
         elif r.to_higher_value > r.to_gap:
             kind, why = "enrichment", f"{r.to_higher_value:.0f} h a week move into judgement and people work"
         else:
-            kind, why = "augmentation", f"tools take routine parts; {r.to_gap:.0f} h a week meet the role's growing demand"
+            kind, why = "augmentation", f"tools take routine parts; {r.to_gap:.0f} h a week cover work the role will be short of"
         rows.append((r.role, r.automated, r.automated_share, routine / r.role_hours,
                      (routine - (r.automated - r.from_people_tasks)) / r.role_hours, r.from_people_tasks / r.role_hours,
                      r.review / r.role_hours, kind, why))
@@ -396,7 +396,8 @@ def automation_decisions(company: Company, options: pd.DataFrame, flags: pd.Data
     plan = options[options["in_plan"]].sort_values("npv_3y", ascending=False)
     for o in plan.head(PILOTS).itertuples():
         tool = f"{o.tool_category}" + (f" ({o.example_tool})" if o.example_tool else "")
-        use = f"{o.to_demand_hours_week:.1f} of them meet {o.role}'s growing demand" if o.to_demand_hours_week > 0 else "released hours"
+        use = (f"{o.to_demand_hours_week:.1f} of them cover work {o.role} will be short of (new posts, or leavers not replaced)"
+               if o.to_demand_hours_week > 0 else "released hours")
         rows.append(Decision("high", f"Pilot {tool} on \"{o.task}\" for {o.role}",
                              f"frees {o.automated_hours_week - o.review_hours_week:.1f} h a week after review; {use}",
                              "a calculation from your own task hours and the supplier's figures: measure before scaling",

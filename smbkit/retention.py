@@ -280,7 +280,8 @@ def _topic(name: str) -> str:
 
 def _reading(r) -> str:
     clear = r.low > 1 or r.high < 1
-    how = f"{r.hazard_ratio:.1f} times the rate" + ("" if r.hazard_ratio >= 1 else f" ({1 - r.hazard_ratio:.0%} less)")
+    how = (f"{r.hazard_ratio:.1f} times the rate" if r.hazard_ratio >= 1
+           else f"{r.hazard_ratio:.2f} times the rate ({1 - r.hazard_ratio:.0%} less)")
     return f"{r.meaning}: people leave at {how}" + ("" if clear else ", but the range includes no difference, so it may be chance")
 
 
@@ -294,7 +295,8 @@ def retention_comparisons(company: Company) -> pd.DataFrame:
 
     Onboarding: the company's share still here after a year against `ONBOARDING_TARGET`, one-sided
     (a normal test on the Kaplan-Meier estimate with Greenwood's standard error). Cox inputs: Wald
-    p-values, two-sided. The risk model's team and fairness comparisons only when the model is good
+    p-values, two-sided (``sides`` 2): the action "look into it" holds whichever way the input goes.
+    The risk model's team and fairness comparisons only when the model is good
     enough (`smbkit.leaving_risk.risk_comparisons`).
 
     Returns
@@ -312,7 +314,7 @@ def retention_comparisons(company: Company) -> pd.DataFrame:
         rows.append(("05", "onboarding", "first year", f"{c['stay_1y']:.0%} of newcomers are still here after a year, against a "
                      f"target of {ONBOARDING_TARGET:.0%} ({c['people']} people)", "people", c["people"], c["stay_1y"], p))
     for r in leaving_factors(company).table.itertuples():
-        rows.append(("05", "leaving_factor", r.input, f"{r.reading}".split(", but")[0], "people", np.nan, r.hazard_ratio, r.p_value))
+        rows.append(("05", "leaving_factor", r.input, f"{r.reading}".split(", but")[0], "people", np.nan, r.hazard_ratio, r.p_value, 2))
     out = comparisons_table(rows)
     risk = _risk(company)
     extra = risk_comparisons(company, risk, fairness_audit(company, risk.oof))
@@ -401,8 +403,8 @@ def retention_takeaway(milestones: pd.DataFrame) -> str:
     text += f" and {c['stay_2y']:.0%} past two; {median}." if pd.notna(c["stay_2y"]) else f"; {median}."
     teams = milestones[~milestones["group"].isin(["company", "other"])].dropna(subset=["stay_1y"])
     if len(teams) >= 2:
-        low = teams.sort_values("stay_1y").iloc[0]
-        text += f" {low['group']} keeps the fewest past the first year ({low['stay_1y']:.0%})."
+        text += (" The curves by team differ, as small groups always do; no team's curve is tested against the rest, so "
+                 "none is singled out here (the tested comparisons are in \"What the data can tell\").")
     return text
 
 

@@ -55,10 +55,20 @@ def turnover(company: Company, *, months: int = 12, by: str | None = None, on=No
     Returns
     -------
     DataFrame
-        Columns: (``by``,) ``average_headcount``, ``leavers``, ``voluntary``, ``involuntary``,
-        ``other`` (retired, other or no reason), ``rate_pct``, ``voluntary_rate_pct``.
-        With ``by`` a last row ``All`` covers everyone.
+        Columns: (``by``,) ``people`` (employed at some time in the window), ``average_headcount``,
+        ``leavers``, ``voluntary``, ``involuntary``, ``other`` (retired, other or no reason),
+        ``rate_pct``, ``voluntary_rate_pct``. With ``by``, a last row ``All`` covers everyone and a
+        column ``hidden`` marks groups whose figures are hidden by `privacy.suppress` (who left a
+        team of three is no one else's business).
     """
+    out = _turnover_table(company, months=months, by=by, on=on)
+    if by is None:
+        return out
+    groups = privacy.suppress(out.iloc[:-1], count="people", by=[by], min_size=company.settings.min_group_size)
+    return pd.concat([groups, out.iloc[-1:].assign(hidden=False)], ignore_index=True)
+
+
+def _turnover_table(company: Company, *, months: int, by: str | None, on) -> pd.DataFrame:
     if months < 1:
         raise ValueError(f"months must be at least 1; got: {months!r}")
     as_of = company.settings.as_of if on is None else pd.Timestamp(on)
@@ -68,12 +78,13 @@ def turnover(company: Company, *, months: int = 12, by: str | None = None, on=No
     rows = []
     for name, g in groups:
         left = g[(g["exit_date"] > start) & (g["exit_date"] <= as_of)]
+        present = int(((g["hire_date"] <= as_of) & (g["exit_date"].isna() | (g["exit_date"] > start))).sum())
         avg = _average_headcount(g, as_of, months)
         reason = left["exit_reason"].fillna("other")
         vol = int((reason == "voluntary").sum())
         inv = int((reason == "involuntary").sum())
         annualise = 12 / months
-        rows.append({**({by: name} if by else {}), "average_headcount": avg, "leavers": len(left), "voluntary": vol,
+        rows.append({**({by: name} if by else {}), "people": present, "average_headcount": avg, "leavers": len(left), "voluntary": vol,
                      "involuntary": inv, "other": len(left) - vol - inv,
                      "rate_pct": _pct(len(left), avg) * annualise, "voluntary_rate_pct": _pct(vol, avg) * annualise})
     return pd.DataFrame(rows)
@@ -136,29 +147,32 @@ def turnover_comparisons(company: Company, *, months: int = 12) -> pd.DataFrame:
     Voluntary leavers in the window against person-years at risk (the average headcount over the
     window), team against the rest of the company, by the exact test of two rates
     (`smbkit.stats.rate_ratio_test`), one-sided: the action it could raise is "hold stay interviews".
-    Teams of fewer than min_group_size people (on average over the window) are not compared.
+    Only teams whose turnover `turnover` shows are compared.
 
     Returns
     -------
     DataFrame
         A `smbkit.decisions.comparisons_table` (family ``turnover``).
     """
-    t = turnover(company, months=months, by="team")
+    t = _turnover_table(company, months=months, by="team", on=None)
+    published = turnover(company, months=months, by="team")
+    shown = set(published.loc[~published["hidden"], "team"]) - {"All"}
     total = t.iloc[-1]
     years = months / 12
-    k = company.settings.min_group_size
     rows = []
     for r in t.iloc[:-1].itertuples():
-        if privacy.too_few(int(round(r.average_headcount)), k):  # a statement about a team this small would single people out
+        if r.team not in shown:  # a statement about a team whose figures are hidden would single people out
             continue
         exposure = r.average_headcount * years
         test = rate_ratio_test(int(r.voluntary), exposure, int(total["voluntary"] - r.voluntary),
                                (total["average_headcount"] - r.average_headcount) * years)
         if np.isnan(test.p_value):
             continue
+        rest_years = (total["average_headcount"] - r.average_headcount) * years
+        at_rest_rate = exposure * (total["voluntary"] - r.voluntary) / rest_years if rest_years > 0 else np.nan
         rows.append(("01", "turnover", r.team,
                      f"{r.team}: {int(r.voluntary)} of about {r.average_headcount:.0f} people chose to leave in {months} months, "
-                     f"against {test.expected:.1f} expected at the rate of the rest of the company",
+                     f"against {at_rest_rate:.1f} expected at the rate of the rest of the company",
                      "person-years", exposure, test.ratio, test.p_value))
     return comparisons_table(rows)
 
@@ -196,28 +210,30 @@ def absence_comparisons(company: Company, *, months: int = 12) -> pd.DataFrame:
     return comparisons_table(rows)
 
 
-def turnover_takeaway(by_team: pd.DataFrame) -> str:
-    """Sentence for `turnover` split by team."""
+def turnover_takeaway(by_team: pd.DataFrame, evidence: pd.DataFrame | None = None) -> str:
+    """Sentence for `turnover` split by team; a team is named only when the evidence rule finds it clear."""
     total = by_team.iloc[-1]
     text = (f"In the last 12 months {int(total['leavers'])} employees left, {total['rate_pct']:.0f}% of the average headcount of "
             f"{total['average_headcount']:.0f}; {int(total['voluntary'])} of them chose to go.")
-    teams = by_team.iloc[:-1]
-    if len(teams) and total["leavers"]:
-        worst = teams.sort_values(["voluntary_rate_pct", "leavers"], ascending=False).iloc[0]
-        key = by_team.columns[0]
-        text += (f" {worst[key]} loses people fastest by choice: {int(worst['voluntary'])} of about "
-                 f"{worst['average_headcount']:.0f} people, {worst['voluntary_rate_pct']:.0f}% a year.")
-    return text
+    return text + _named_teams(evidence, "turnover", "loses people by choice faster than the rest of the company",
+                               "No team loses people by choice faster than chance would explain.")
 
 
-def absence_takeaway(by_team: pd.DataFrame) -> str:
-    """Sentence for `absence_rate` split by team."""
+def _named_teams(evidence: pd.DataFrame | None, family: str, clear_text: str, none_text: str) -> str:
+    """The teams the evidence rule finds clear in ``family``, in a sentence; else ``none_text`` (when any was tested)."""
+    if evidence is None or "family" not in evidence:
+        return ""
+    tested = evidence[evidence["family"] == family]
+    clear = tested[tested["clear"]]
+    if len(clear):
+        return " " + "; ".join(f"{t} {clear_text}" for t in clear["subject"]) + ", more than chance would explain."
+    return f" {none_text}" if len(tested) else ""
+
+
+def absence_takeaway(by_team: pd.DataFrame, evidence: pd.DataFrame | None = None) -> str:
+    """Sentence for `absence_rate` split by team; a team is named only when the evidence rule finds it clear."""
     total = by_team.iloc[-1]
-    teams = by_team.iloc[:-1]
-    teams = teams[~teams["hidden"]] if "hidden" in teams else teams
     text = (f"People were absent on {total['rate_pct']:.1f}% of their working days, about {total['days_per_fte']:.1f} days "
             "a year for each full-time equivalent.")
-    if len(teams):
-        worst = teams.sort_values("rate_pct", ascending=False).iloc[0]
-        text += f" {worst[by_team.columns[0]]} has the highest rate, {worst['rate_pct']:.1f}%."
-    return text
+    return text + _named_teams(evidence, "absence", "loses more working days to absence than the rest of the company",
+                               "No team loses more days to absence than chance would explain.")

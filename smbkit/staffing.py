@@ -6,7 +6,8 @@ as they leave, from pay already in the budget). The plan puts people first, as t
 does: people whose own role will have spare capacity are retrained into it when a candidate exists and
 the training fits in the horizon; then tools take what notebook 04's plan frees in the role; then
 hiring for what every scenario needs (whole people only for a shortfall of at least
-`WHOLE_PERSON_SHARE` of a person; less is a part-time post, overtime or a contractor), and contracting
+`WHOLE_PERSON_SHARE` of a person; less is a part-time post, or overtime or a contractor when under
+`smbkit.gaps.MIN_ACTION_FTE`), and contracting
 for what only some scenarios need. Money is counted once: people's costs here, tools' costs and
 savings in notebook 04.
 """
@@ -34,7 +35,7 @@ from .demand import for_scenario, resolve_scenario
 from .gaps import COVERAGE, MIN_ACTION_FTE, headcount_gaps, open_skill_gaps, skill_gaps, trainees
 from .people import current_employees
 
-__all__ = ["WHOLE_PERSON_SHARE", "MOVE_PAY_FLOOR", "PREFERENCES", "PLAN_COLUMNS", "closure_options", "internal_movers",
+__all__ = ["WHOLE_PERSON_SHARE", "MOVE_PAY_FLOOR", "PREFERENCES", "PLAN_COLUMNS", "gap_hours", "closure_options", "internal_movers",
            "recommended_plan", "staffing_decisions", "plan_takeaway"]
 
 # A shortfall of at least this share of one person is a whole hire; less is met by a part-time post,
@@ -161,6 +162,25 @@ def internal_movers(company: Company, *, scenario: str | None = None, capacity: 
     return pd.DataFrame(rows, columns=cols)
 
 
+def gap_hours(company: Company, scenario: str | None = None) -> pd.Series:
+    """Hours a week of work each role will be short of that tools may take over, under ``scenario``.
+
+    For each role whose gap the plan acts on (at least `smbkit.gaps.MIN_ACTION_FTE`: new posts and
+    leavers to replace, `smbkit.gaps.headcount_gaps`), the gap less what our own people moving in
+    from roles with less work ahead fill (`internal_movers`), times hours_per_fte_week. Notebook 04
+    counts freed hours as worth money only against these hours, and `recommended_plan` lets the
+    tools take exactly them (new posts first, then leavers not replaced), so the same hours are
+    valued once. Empty when the company has no roles.csv or drivers.csv to compute demand from.
+    """
+    if not company.has("roles", "drivers"):
+        return pd.Series(dtype=float)
+    scenario = resolve_scenario(company, scenario)
+    g = for_scenario(headcount_gaps(company), scenario).set_index("role")["gap_fte"]
+    g = g[g >= MIN_ACTION_FTE]
+    moved = internal_movers(company, scenario=scenario).groupby("to_role")["fte"].sum()
+    return (g - moved.reindex(g.index).fillna(0.0)).clip(lower=0) * company.settings.hours_per_fte_week
+
+
 def _uncovered_critical(company: Company) -> dict[str, str]:
     """Roles with a critical skill (importance 3) that none of the role's employees holds at the required level."""
     if not company.has("role_skills", "skills"):
@@ -185,9 +205,11 @@ def recommended_plan(company: Company, *, scenario: str | None = None, prefer: s
        costed at `smbkit.costs.replacement_cost` each (the pay is already in the budget).
     2. Growth, people first (``prefer="people"``): our own people from roles with spare capacity
        (`internal_movers`, ``build``); then the hours tools free in the role (``bot``, from
-       ``capacity``, `smbkit.redesign.freed_capacity`); then the growth every scenario shares is hired
+       ``capacity``, `smbkit.redesign.freed_capacity`: exactly the hours notebook 04 valued, `gap_hours`),
+       which take new posts first and then the work of leavers, who then need no replacing; then the
+       growth every scenario shares is hired
        (``buy``; whole people only for a shortfall of at least `WHOLE_PERSON_SHARE`, the rest a
-       part-time post, overtime or contract), and what only the chosen scenario needs is contracted
+       part-time post when at least `smbkit.gaps.MIN_ACTION_FTE`, else overtime or contract), and what only the chosen scenario needs is contracted
        (``borrow``) so it can stop if growth does not come, unless no employee of the role holds one of
        its critical skills: then it is hired, since contractors alone should never carry a critical
        skill. With ``prefer="cost"`` each part goes to its cheapest option instead.
@@ -211,6 +233,7 @@ def recommended_plan(company: Company, *, scenario: str | None = None, prefer: s
     shared = gaps.groupby("role")["growth_fte"].min()
     chosen = for_scenario(gaps, scenario).set_index("role")
     options = closure_options(company, scenario=scenario, capacity=capacity)
+    bots = capacity.set_index("role") if capacity is not None and len(capacity) else pd.DataFrame()
     cost = role_costs(company)
     uncovered = _uncovered_critical(company)
     rows = []
@@ -219,20 +242,32 @@ def recommended_plan(company: Company, *, scenario: str | None = None, prefer: s
         if g["gap_fte"] < MIN_ACTION_FTE:
             continue
         c = cost.of(role)
-        if g["backfill_fte"] > 0.05:
-            rows.append((role, "backfill", "", g["backfill_fte"], g["backfill_fte"] * replacement_cost(c), MONTHS_TO_HIRE,
-                         f"about {g['backfill_fte']:.1f} FTE are expected to leave and are still needed: replace each person as they go"))
-        left = float(g["growth_fte"])
+        backfill, left = float(g["backfill_fte"]), float(g["growth_fte"])
         per = options[options["role"] == role].set_index("option")
-        for option in ("build", "bot"):
+        steps = []
+        for option in ("build", "bot") if prefer == "people" else ("bot", "build"):
+            if option == "bot":  # tools take new posts first, then the work of leavers who then need no replacing
+                take = min(left + backfill, float(bots.loc[role, "to_gap_fte"])) if role in bots.index else 0.0
+                if take <= 0.05:
+                    continue
+                from_growth = min(left, take)
+                left, backfill = left - from_growth, backfill - (take - from_growth)
+                steps.append((role, "bot", "", take, 0.0, float(bots.loc[role, "months"]),
+                              f"tools on tasks {bots.loc[role, 'tasks']} (notebook 04 counts their cost and savings)"
+                              + ("; some of it is the work of leavers who then need no replacing" if take > from_growth + 0.05 else "")))
+                continue
             if option not in per.index or left <= 0.05:
                 continue
             unit = float(per.loc[option, "cost"]) / float(per.loc[option, "fte"])
-            if prefer == "cost" and option == "build" and unit > float(per.loc["buy", "cost"]) / float(per.loc["buy", "fte"]):
+            if prefer == "cost" and unit > float(per.loc["buy", "cost"]) / float(per.loc["buy", "fte"]):
                 continue  # with prefer="cost", a move only where it costs less than a hire
             take = min(left, float(per.loc[option, "fte"]))
-            rows.append((role, option, "", take, unit * take, float(per.loc[option, "months"]), per.loc[option, "note"]))
+            steps.append((role, option, "", take, unit * take, float(per.loc[option, "months"]), per.loc[option, "note"]))
             left -= take
+        if backfill > 0.05:
+            rows.append((role, "backfill", "", backfill, backfill * replacement_cost(c), MONTHS_TO_HIRE,
+                         f"about {backfill:.1f} FTE are expected to leave and are still needed: replace each person as they go"))
+        rows.extend(steps)
         certain = min(left, max(0.0, float(shared.get(role, 0.0))))
         hires, part = _whole(certain) if certain > 0.05 else (0, certain)
         if hires:
@@ -246,10 +281,14 @@ def recommended_plan(company: Company, *, scenario: str | None = None, prefer: s
                          f"no employee in the role holds {uncovered[role]}, and contractors alone should never carry a critical skill"
                          + ("" if people else ": a part-time post")))
             rest -= fte
+        shared_part = min(rest, part)
+        if shared_part >= MIN_ACTION_FTE:  # needed whatever happens, but less than most of a person: a part-time post
+            rows.append((role, "buy", "", shared_part, shared_part * hire_cost(c, h), MONTHS_TO_HIRE,
+                         "needed in every scenario, but less than most of a person: a part-time post"))
+            rest -= shared_part
         if rest > 0.05:
-            why = ("needed in every scenario, but less than most of a person: a part-time post, overtime or a contractor"
-                   if rest <= part + 1e-9 else f"needed under {scenario} but not in every scenario: contract it so it can stop "
-                   "if growth does not come")
+            why = ("needed in every scenario, but too little for a post: overtime or a contractor" if rest <= part + 1e-9
+                   else f"needed under {scenario} but not in every scenario: contract it so it can stop if growth does not come")
             rows.append((role, "borrow", "", rest, rest * contract_cost(c, h), MONTHS_TO_CONTRACT, why))
         newcomers[role] = math.ceil(round(float(g["growth_fte"]) - 0.05, 9)) if g["growth_fte"] > 0.05 else 0
     if company.has("role_skills", "skills"):

@@ -366,7 +366,11 @@ def _survey(emp, waves, rng):
             row["comment"] = comment
             row["consent"] = "false" if rng.random() < 0.03 else "true"
             rows.append(row)
-    return items, pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    # a pseudonym drawn twice in one wave (large companies) gets a suffix: one answer sheet per respondent and wave
+    again = out.groupby(["wave", "respondent_id"]).cumcount()
+    out.loc[again > 0, "respondent_id"] = out.loc[again > 0, "respondent_id"] + "-" + again[again > 0].astype(str)
+    return items, out
 
 
 def _absences(emp, rng):

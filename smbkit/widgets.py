@@ -156,8 +156,8 @@ class AutomationBasis:
 def automation_basis(company: Company, *, scenario: str | None = None, exclude=(), release: bool = False) -> AutomationBasis:
     """Gather the options, task scores and notebook 03's gap hours once, for `automation_for`."""
     from .automation import evaluate_options, option_inputs, task_scores
-    from .gaps import gap_hours
     from .redesign import role_base
+    from .staffing import gap_hours
 
     inputs = option_inputs(company)
     gaps = gap_hours(company, resolve_scenario(company, scenario))

@@ -75,27 +75,37 @@ def test_a_guarded_task_keeps_a_person_reviewing_and_an_unchecked_tool_is_flagge
 
 
 def test_freed_hours_are_worth_money_only_where_they_meet_demand_and_only_once(tmp_path):
-    # two Clerks (30 an hour); the role lacks 8 h a week at the horizon (demand 2.2 FTE, nobody leaves)
-    tasks = [task("T1", hours=10, rep=5, rule=5, dig=5, vol=5), task("T2", hours=10, rep=5, rule=5, dig=5, vol=5)]
-    opts = [option("A1", "T1", share=0.5, one_time=0, annual=100, oversight=1.0, months=0),   # frees 9 h, cheap per hour
-            option("A2", "T2", share=0.5, one_time=0, annual=3000, oversight=1.0, months=0)]  # frees 9 h, dear per hour
-    c = automation_company(tmp_path, tasks, opts, roles=[{"role": "Clerk", "driver": "", "units_per_fte": "", "fixed_fte": 2.2}],
+    # two Clerks (30 an hour); the role lacks 20 h a week at the horizon (demand 2.5 FTE, nobody leaves)
+    tasks = [task("T1", hours=20, rep=5, rule=5, dig=5, vol=5), task("T2", hours=20, rep=5, rule=5, dig=5, vol=5)]
+    opts = [option("A1", "T1", share=0.6, one_time=0, annual=100, oversight=1.0, months=0),   # frees 23 h, cheap per hour
+            option("A2", "T2", share=0.5, one_time=0, annual=3000, oversight=1.0, months=0)]  # frees 19 h, dear per hour
+    c = automation_company(tmp_path, tasks, opts, roles=[{"role": "Clerk", "driver": "", "units_per_fte": "", "fixed_fte": 2.5}],
                            drivers=[{"driver": "orders", "current_value": 1, "unit": ""}])
-    gap = smbkit.gaps.gap_hours(c, "today")
-    assert gap["Clerk"] == pytest.approx(0.2 * 40)
+    gap = smbkit.staffing.gap_hours(c, "today")
+    assert gap["Clerk"] == pytest.approx(0.5 * 40)
     o = A.automation_options(c).set_index("option_id")
-    assert o.loc["A1", "to_demand_hours_week"] == pytest.approx(8.0) and o.loc["A1", "spare_hours_week"] == pytest.approx(1.0)
-    assert o.loc["A1", "value_year"] == pytest.approx(8 * 47 * 30)  # only the hours the gap needs
+    assert o.loc["A1", "to_demand_hours_week"] == pytest.approx(20.0) and o.loc["A1", "spare_hours_week"] == pytest.approx(3.0)
+    assert o.loc["A1", "value_year"] == pytest.approx(20 * 47 * 30)  # only the hours the gap needs
     # A2 finds the gap already met by A1: its hours would be spare capacity, worth no money, so it is not planned
     assert o.loc["A2", "to_demand_hours_week"] == 0 and o.loc["A2", "value_year"] == 0 and not o.loc["A2", "in_plan"]
     assert "no role's demand needs the hours" in o.loc["A2", "why"]
     released = A.automation_options(c, release=True).set_index("option_id")
-    assert released.loc["A2", "value_year"] == pytest.approx(9 * 47 * 30)  # released hours count when you release them
+    assert released.loc["A2", "value_year"] == pytest.approx(19 * 47 * 30)  # released hours count when you release them
+    # a shortfall smaller than the plan acts on (under half a person) is no demand the tools can be paid by
+    small = automation_company(tmp_path / "small", tasks, opts, roles=[{"role": "Clerk", "driver": "", "units_per_fte": "",
+                                                                       "fixed_fte": 2.3}],
+                               drivers=[{"driver": "orders", "current_value": 1, "unit": ""}])
+    assert smbkit.staffing.gap_hours(small, "today").empty
+    # and what notebook 04 counts is what notebook 03's plan lets the tools take
+    cap = smbkit.redesign.freed_capacity(c, "today")
+    plan = smbkit.staffing.recommended_plan(c, scenario="today", capacity=cap)
+    assert plan.loc[plan["action"] == "bot", "fte"].sum() == pytest.approx(cap["to_gap_fte"].sum()) == pytest.approx(0.5)
+    assert not (plan["action"] == "buy").any()
 
 
 def test_sensitivity_grid_is_the_plan_value_at_each_factor(sample):
     inputs = A.option_inputs(sample)
-    gap = smbkit.gaps.gap_hours(sample, "moderate")
+    gap = smbkit.staffing.gap_hours(sample, "moderate")
     base = A.evaluate_options(inputs, sample, gap_hours=gap)
     chosen = base.loc[base["in_plan"], "option_id"]
     grid = A.sensitivity(inputs, sample, base, gap_hours=gap)

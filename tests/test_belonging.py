@@ -59,7 +59,21 @@ def test_without_enps_key_drivers_use_the_belonging_index(sample_copy):
     assert b.driver_outcome(c) == "belonging_index"
     kd = b.key_drivers(c)
     assert len(kd) and (kd["outcome"] == "belonging_index").all()
-    assert "the Belonging Index" in b.key_drivers_takeaway(kd, smbkit.evidence.report_evidence(c))
+    ev = smbkit.evidence.report_evidence(c)
+    assert "the Belonging Index" in b.key_drivers_takeaway(kd, ev)
+    # each question against the other dimensions' index, by hand for one: fa3 (fairness) against the other three dimensions
+    r = S.scored_responses(c)
+    last = r[r["wave"] == r["wave"].max()]
+    items = S.survey_items(c)
+    others = items[items["dimension"] != "fairness"]
+    norm = pd.DataFrame({o.item_id: (last[o.item_id] - 1) / (o.scale_max - 1) * 100 for o in others.itertuples()})
+    rest = pd.DataFrame({d: norm[list(g["item_id"])].mean(axis=1) for d, g in others.groupby("dimension")}).mean(axis=1)
+    pair = pd.DataFrame({"x": last["fa3"], "y": rest}).dropna()
+    assert kd.set_index("item_id").loc["fa3", "spearman"] == pytest.approx(pair["x"].corr(pair["y"], method="spearman"))
+    # without an outside measure, a link is never high priority, and the sentence never shows "nan"
+    acts = b.belonging_decisions(c, evidence=ev)
+    assert (acts.loc[acts["action"].str.startswith("Work on what lies behind"), "priority"] != "high").all()
+    assert "nan" not in b.wave_takeaway(b.wave_summary(c), evidence=ev)
 
 
 def test_only_a_clearly_linked_low_scoring_question_becomes_an_action(sample):

@@ -63,8 +63,12 @@ def test_absence_is_counted_over_the_last_year_before_leaving(tmp_path):
     f = L.survival_frame(c)
     X, _, _ = L.model_inputs(c, f, AS_OF, pay_on=f["end"])
     days = dict(zip(f["employee_id"], X["absence_days"]))
-    assert days["L"] == pytest.approx(4 / (366 / DAYS))  # 4 days over the year 2023-06-30 .. 2024-06-30 (a leap year)
-    assert days["S"] == pytest.approx(3 / (183 / DAYS))  # half a year at work: per year, 6
+    # L: 4 days over the year 2023-06-30 .. 2024-06-30 (a leap year, 366 days); S: 3 days in half a year at work;
+    # everyone's rate r = 7 days / (366 + 183 days); each rate pulled towards r as if a quarter year more were seen
+    yl, ys = 366 / DAYS, 183 / DAYS
+    r = 7 / (yl + ys)
+    q = L.MIN_ABSENCE_YEARS
+    assert days["L"] == pytest.approx((4 + r * q) / (yl + q)) and days["S"] == pytest.approx((3 + r * q) / (ys + q))
 
 
 def test_collinear_and_constant_inputs_are_dropped_with_notes():
@@ -118,6 +122,9 @@ def test_absence_before_the_absence_records_start_is_unknown_not_zero(tmp_path):
     f = L.survival_frame(c)
     X, notes, _ = L.model_inputs(c, f, AS_OF, pay_on=f["end"])
     days = dict(zip(f["employee_id"], X["absence_days"]))
-    # today's people: per year over the covered part of their last year (2025-02-01 .. 2025-12-31, 333 days)
-    assert days["C"] == pytest.approx(9 / (333 / DAYS)) and days["OLD"] == pytest.approx(4 / (333 / DAYS))  # B's, the median
+    # today's people: per year over the covered part of their last year (2025-02-01 .. 2025-12-31, 333 days), pulled
+    # towards everyone's rate; OLD gets the median of the known, B's
+    y, q = 333 / DAYS, L.MIN_ABSENCE_YEARS
+    r = 15 / (3 * y)
+    assert days["C"] == pytest.approx((9 + r * q) / (y + q)) and days["OLD"] == pytest.approx((4 + r * q) / (y + q))
     assert any("absence unknown for 1 people" in n and "2025-02-01" in n for n in notes)

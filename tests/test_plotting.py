@@ -15,7 +15,7 @@ def charts(sample):
     c = sample
     opts = smbkit.automation.automation_options(c)
     scores = smbkit.automation.task_scores(c)
-    redist = smbkit.redesign.redistribution(c, opts, scores, smbkit.redesign.gap_hours(c, "moderate"))
+    redist = smbkit.redesign.redistribution(c, opts, scores, smbkit.staffing.gap_hours(c, "moderate"))
     retention = smbkit.retention.retention_curves(c)
     return {
         "headcount_chart": lambda: P.headcount_chart(smbkit.workforce.headcount(c)),

@@ -17,7 +17,7 @@ def _plan(company, *, release=True, **kw):
     """Scores, options and gap hours; the toy companies have no roles.csv, so their freed hours count only when released."""
     scores = A.task_scores(company)
     options = A.automation_options(company, release=release, **kw)
-    gh = smbkit.gaps.gap_hours(company, smbkit.demand.likely_scenario(company))
+    gh = smbkit.staffing.gap_hours(company, smbkit.demand.likely_scenario(company))
     return scores, options, gh
 
 

@@ -74,7 +74,8 @@ def test_a_team_losing_people_clearly_faster_gets_stay_interviews(tmp_path):
     c = _leavers(tmp_path, "hot", {"Shop": (6, 6), "Kitchen": (40, 2), "Office": (20, 1)})
     t = H.turnover(c, by="team").set_index("team")
     comp = H.turnover_comparisons(c).set_index("subject")
-    shop, rest = t.loc["Shop"], t.loc["All"] - t.loc["Shop"]
+    shop = t.loc["Shop", ["voluntary", "average_headcount"]]
+    rest = t.loc["All", ["voluntary", "average_headcount"]] - shop
     ref = test_poisson_2indep(6, shop["average_headcount"], 3, rest["average_headcount"], method="exact-cond", alternative="larger")
     assert comp.loc["Shop", "p_value"] == pytest.approx(ref.pvalue)
     dec = smbkit.workforce.workforce_decisions(c, evidence=smbkit.evidence.report_evidence(c))
@@ -102,3 +103,23 @@ def test_absence_comparisons_use_people_as_units_and_only_shown_teams(tmp_path):
     assert sorted(comp.index) == ["Alpha", "Gamma"] and comp.loc["Alpha", "n"] == 12
     # every Alpha person lost more days than anyone else: only the permutations that keep them together are as extreme
     assert comp.loc["Alpha", "p_value"] < 0.001 and comp.loc["Gamma", "p_value"] > 0.5
+
+
+def test_the_expected_number_is_at_the_rest_of_the_companys_rate(tmp_path):
+    # Shop: 6 of about 9 people chose to leave; the rest: 3 of about 62 -> 9 x 3 / 62, about 0.4, expected
+    c = _leavers(tmp_path, "exp", {"Shop": (6, 6), "Kitchen": (40, 2), "Office": (20, 1)})
+    t = H.turnover(c, by="team").set_index("team")
+    shop, all_ = t.loc["Shop", "average_headcount"], t.loc["All", "average_headcount"]
+    statement = H.turnover_comparisons(c).set_index("subject").loc["Shop", "statement"]
+    assert f"against {shop * 3 / (all_ - shop):.1f} expected" in statement
+
+
+def test_teams_under_the_minimum_show_no_turnover_and_are_never_named(tmp_path):
+    c = _leavers(tmp_path, "tiny", {"Shop": (2, 1), "Kitchen": (40, 2), "Office": (20, 1)})
+    t = H.turnover(c, by="team").set_index("team")
+    assert t.loc["Shop", "hidden"] and t.loc[["Shop"], ["leavers", "voluntary", "rate_pct", "people"]].isna().all().all()
+    # hiding Shop alone would let it be worked out from the total: the next smallest team is hidden too
+    assert t.loc["Office", "hidden"] and not t.loc["Kitchen", "hidden"] and not t.loc["All", "hidden"]
+    assert "Shop" not in set(H.turnover_comparisons(c)["subject"])
+    ev = smbkit.evidence.report_evidence(c)
+    assert "Shop" not in H.turnover_takeaway(t.reset_index(), ev)

@@ -58,9 +58,11 @@ def test_a_shortfall_of_part_of_a_person_never_becomes_a_whole_hire(tmp_path):
     # the case: 0.6 FTE needed in every scenario
     c = _company(tmp_path, [person("S0", role="Seller")], roles=[{"role": "Seller", "driver": "", "units_per_fte": "", "fixed_fte": 1.6}])
     plan = P.recommended_plan(c)
-    assert "buy" not in set(plan["action"])
-    cover = plan[plan["action"] == "borrow"].iloc[0]
-    assert cover["fte"] == pytest.approx(0.6) and "part-time post, overtime or a contractor" in cover["why"]
+    assert plan["action"].tolist() == ["buy"]  # a part-time post: needed whatever happens, never rounded up to a person
+    post = plan.iloc[0]
+    assert post["fte"] == pytest.approx(0.6) and "part-time post" in post["why"]
+    assert post["cost"] == pytest.approx(0.6 * C.hire_cost(50000, 12))
+    assert "hire part-time (0.6 FTE)" in P.staffing_decisions(c, plan=plan)["action"].iloc[0]
     assert P._whole(0.79) == (0, pytest.approx(0.79)) and P._whole(0.8) == (1, 0.0) and P._whole(2.6) == (2, pytest.approx(0.6))
 
 

@@ -111,6 +111,8 @@ CORPUS = [
     ("answer-out-of-scale", _set("survey_responses", 0, "ps1", "6"), r"survey_responses\.csv, row 2, column ps1: found '6'; allowed: a whole number from 1 to 5"),
     ("linked-anonymous-survey", (lambda f: _edit_csv(f, "survey_responses", lambda t: t.assign(employee_id=["E0002"] + [""] * (len(t) - 1)))),
      r"survey_responses\.csv, row 2, column employee_id: found an employee_id in an anonymous survey"),
+    ("repeated-respondent", _set("survey_responses", 1, "respondent_id", "R01-58836"),
+     r"survey_responses\.csv, row 3, column respondent_id: found 'R01-58836' again in wave 2025-03-31; allowed: one row per respondent_id and wave"),
     ("attended-more-than-invited", _set("events", 0, "attended", "999"), r"events\.csv, row 2, column attended: found 999 attended of \d+ invited"),
     ("goal-parent", _set("goals", 1, "parent_goal_id", "G42"), r"goals\.csv, row 3, column parent_goal_id: found 'G42'"),
     ("self-tie", lambda f: _edit_csv(f, "interactions", lambda t: t.assign(target_id=t["source_id"]).iloc[:1]), r"interactions\.csv, row 2, column target_id: found a tie from a person to themselves"),

@@ -43,7 +43,7 @@ def test_widget_recompute_matches_the_notebook_functions(sample):
     basis = W.automation_basis(sample)
     chosen = list(basis.default[:5])
     options, redist = W.automation_for(basis, chosen, 80)
-    gh = smbkit.gaps.gap_hours(sample, smbkit.demand.likely_scenario(sample))
+    gh = smbkit.staffing.gap_hours(sample, smbkit.demand.likely_scenario(sample))
     again = A.evaluate_options(A.option_inputs(sample), sample, gap_hours=gh, share_factor=0.8, selected=chosen)
     pd.testing.assert_frame_equal(options, again)
     scores = A.task_scores(sample)
