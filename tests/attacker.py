@@ -1069,6 +1069,17 @@ def _absence(m: Model, out: Outputs):
             m.hide(f"{where} days absent", D, P, kind="sum", width=PROTECT_DAYS, source="people")
 
 
+def _learning(m: Model, out: Outputs):
+    """learning_evaluation: a programme's feedback and test scores are a few people's personal answers."""
+    t = out.get("learning_evaluation")
+    name = out.name_of("learning_evaluation")
+    for row in _rows(t):
+        n = _number(row.get("participants", ""))[0]
+        for col in ("reaction", "pre", "post", "gain", "gain_p_value", "behaviour"):
+            if math.isfinite(_number(row.get(col, ""))[0]):
+                m.population_only(f"{name} {row['programme']} {col}", None, source="people", pop_value=n)
+
+
 def build_model(out: Outputs, truth: Truth) -> Model:
     """The attacker's model of everything published: atoms, bounds, constraints and hidden targets."""
     m = Model(truth)
@@ -1101,6 +1112,7 @@ def build_model(out: Outputs, truth: Truth) -> Model:
     _fairness(m, out)
     _risk_teams(m, out)
     _absence(m, out)
+    _learning(m, out)
     return m
 
 
