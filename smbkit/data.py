@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import _validation as v
-from . import runcache
+from . import privacy, runcache
 from ._links import check_links, survey_item_columns
 from ._schema import FILES, SETTINGS, file_spec
 from ._validation import InputError, Problem
@@ -192,6 +192,7 @@ def load_company(path, *, run_cache=None) -> Company:
     problems = out.finish()
     if problems:
         raise InputError(folder, problems)
+    tables = privacy.protect_free_text(tables, show_names=settings.show_names)
     return Company(folder, settings, tables, {n: t.source for n, t in raw.items()})
 
 

@@ -85,3 +85,39 @@ def test_scrub_names():
 
     assert scrub_names("Thanks to maria and Tom Okafor!", ["Maria Silva", "Tom Okafor"]) == "Thanks to [name] and [name] [name]!"
     assert scrub_names("Tomorrow", ["Tom Okafor"]) == "Tomorrow"
+
+
+def test_hidden_rows_keep_a_protection_interval_on_the_amount_they_add_up_to():
+    """By hand: teams of 3 and 2 people are hidden together (5 people), but their 2 days absent in all (the
+    published total less the shown team) would say each of the 3 had at most 2/3 of a day. A day a person of doubt
+    needs a larger pool: the 10-person team is hidden too (52 days), and nothing is left to subtract."""
+    t = pd.DataFrame({"team": ["a", "b", "c", "d"], "people": [3, 2, 10, 12], "days": [1.0, 1.0, 50.0, 30.0]})
+    plain = privacy.suppress(t, count="people", by=["team"], min_size=5)
+    assert plain["hidden"].tolist() == [True, True, False, False]
+    days = (privacy.Amount("days", width=0.0, per_person=1.0),)
+    guarded = privacy.suppress(t, count="people", by=["team"], min_size=5, amounts=days)
+    assert guarded["hidden"].tolist() == [True, True, True, False]
+    hidden_total = t["days"].sum() - guarded.loc[~guarded["hidden"], "days"].sum()
+    assert hidden_total >= 1.0 * t.loc[guarded["hidden"].to_numpy(), "people"].max()
+    # where the pool is already large enough nothing more is hidden
+    t.loc[0, "days"] = 9.0
+    assert privacy.suppress(t, count="people", by=["team"], min_size=5, amounts=days)["hidden"].tolist() == [
+        True, True, False, False]
+
+
+def test_a_hidden_pool_where_nobody_was_favourable_is_widened_until_it_pins_nobody():
+    """By hand: teams of 2 and 3 respondents are hidden together; neither had a promoter, so the wave's promoters less
+    the shown teams' (0) would say so of each. The next team joins them (its 4 promoters leave each hidden team 0..2 or
+    0..3), unless the whole wave had no promoter, which every shown team then says too."""
+    t = pd.DataFrame({"team": ["a", "b", "c", "d"], "n": [2, 3, 6, 9], "promoters": [0, 0, 4, 2]})
+    promoters = (privacy.Amount("promoters", cap="n"),)
+    assert privacy.suppress(t, count="n", by=["team"], min_size=5)["hidden"].tolist() == [True, True, False, False]
+    assert privacy.suppress(t, count="n", by=["team"], min_size=5, amounts=promoters)["hidden"].tolist() == [
+        True, True, True, False]
+    nobody = t.assign(promoters=0)
+    assert privacy.suppress(nobody, count="n", by=["team"], min_size=5, amounts=promoters)["hidden"].tolist() == [
+        True, True, False, False]
+    # everybody a promoter in the hidden pool pins it as well
+    full = t.assign(promoters=[2, 3, 1, 1])
+    assert privacy.suppress(full, count="n", by=["team"], min_size=5, amounts=promoters)["hidden"].tolist() == [
+        True, True, True, False]
