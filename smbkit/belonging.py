@@ -132,7 +132,8 @@ def reliability(company: Company, *, wave=None) -> pd.DataFrame:
     -------
     DataFrame
         Columns: ``dimension``, ``items``, ``n``, ``alpha``, ``ci_low``, ``ci_high``, ``p_below_flag`` (one-sided
-        p-value that the true alpha is below `ALPHA_FLAG`, Feldt's F test), ``weak`` (alpha under `ALPHA_FLAG`).
+        p-value that the true alpha is below `ALPHA_FLAG`, Feldt's F test), ``weak`` (alpha under `ALPHA_FLAG`),
+        ``hidden`` (the wave or the dimension's complete answers are fewer than min_group_size: figures blank).
     """
     r = scored_responses(company)
     wave = r["wave"].max() if wave is None else pd.Timestamp(wave)
@@ -148,6 +149,12 @@ def reliability(company: Company, *, wave=None) -> pd.DataFrame:
         rows.append({"dimension": dim, **asdict(a), "p_below_flag": p})
     out = pd.DataFrame(rows)
     out["weak"] = out["alpha"] < ALPHA_FLAG
+    # a wave the wave table hides shows nothing here either, nor does a dimension with too few complete answers
+    k = company.settings.min_group_size
+    few = privacy.too_few(out["n"].to_numpy(dtype=float), k) | bool(privacy.too_few(len(r), k))
+    out = privacy.hide_small(out.assign(_n=np.where(few, 0, out["n"])), count="_n",
+                             columns=["n", "alpha", "ci_low", "ci_high", "p_below_flag"], min_size=k).drop(columns="_n")
+    out["weak"] = out["weak"] & ~out["hidden"]
     return out
 
 
@@ -495,8 +502,10 @@ def survey_comments(company: Company, *, wave=None, limit: int = 12, seed: int =
     A comment is labelled with its team only when that team is shown in the wave (at least
     min_group_size respondents and not hidden as a complement); comments of hidden teams are
     labelled ``other teams`` (together they are at least min_group_size people, by the
-    complement rule); no demographics are ever attached. Employee names are replaced with
-    ``[name]``. Nothing is shown when the wave itself has fewer respondents than min_group_size.
+    complement rule). A team label also needs min_group_size comments: the people who wrote
+    them are the population it describes. No demographics are ever attached. Employee names are replaced with
+    ``[name]``. Nothing is shown when the wave has fewer respondents, or fewer comments, than
+    min_group_size.
 
     Returns
     -------
@@ -508,11 +517,21 @@ def survey_comments(company: Company, *, wave=None, limit: int = 12, seed: int =
     r = r[r["wave"] == wave]
     if privacy.too_few(len(r), company.settings.min_group_size) or "comment" not in r:
         return pd.DataFrame(columns=["team", "comment"])
+    k = company.settings.min_group_size
+    c = r[r["comment"].notna() & (r["comment"].str.strip() != "")]
+    if privacy.too_few(len(c), k):
+        return pd.DataFrame(columns=["team", "comment"])
     res = survey_results(company, by="team")
     shown = set(res[(res["wave"] == wave) & (res["measure"] == "belonging_index") & ~res["hidden"]]["team"])
-    c = r[r["comment"].notna() & (r["comment"].str.strip() != "")]
-    names = privacy.name_words(company.employees["name"].dropna()) if "name" in company.employees else frozenset()
-    out = pd.DataFrame({"team": np.where(c["team"].isin(shown), c["team"], "other teams"),
+    # The population of a team's comments is the people who wrote them: a team label needs
+    # min_group_size comments as well as a shown team, and the teams that lose their label pool
+    # into "other teams" until that pool holds min_group_size comments too (complement rule).
+    per_team = c["team"].value_counts()
+    unshown = np.array([t not in shown for t in per_team.index], dtype=bool)
+    hide = privacy.complementary(per_team.to_numpy(), unshown | privacy.too_few(per_team.to_numpy(), k), k)
+    labelled = set(per_team.index[~hide])
+    names = privacy.employee_name_words(company.employees)
+    out = pd.DataFrame({"team": np.where(c["team"].isin(labelled), c["team"], "other teams"),
                         "comment": [privacy.scrub_names(t, names) for t in c["comment"]]})
     if len(out) > limit:
         out = out.sample(n=limit, random_state=seed)

@@ -219,7 +219,8 @@ def fairness_audit(company: Company, oof: pd.DataFrame) -> pd.DataFrame:
     people; tpr = flagged leavers / leavers (equal opportunity, Hardt et al., 2016); ``p_value``:
     Fisher's exact test of the group's flag rate against everyone else's (people are the units).
     Groups under min_group_size are hidden, with complementary suppression; the number of leavers
-    and the tpr are hidden where a group has fewer leavers than min_group_size. ``concern`` names a
+    and the tpr are hidden where a group has fewer leavers than min_group_size, and beside them as many
+    others as it takes for the hidden leavers to add up to none or to min_group_size (the total is shown). ``concern`` names a
     flag-rate ratio under `FOUR_FIFTHS` (the four-fifths rule) or a tpr gap over 20 points; whether it
     is clear enough to act on is the evidence rule's call (`risk_comparisons`).
 
@@ -250,7 +251,13 @@ def fairness_audit(company: Company, oof: pd.DataFrame) -> pd.DataFrame:
         g["p_value"] = [proportion_test(int(r.flagged), int(r.people), total_flagged - int(r.flagged), total - int(r.people))
                         for r in g.itertuples()]
         g = privacy.suppress(g.drop(columns=["flagged", "hits"]), count="people", by=["group"], min_size=min_size)
-        g.loc[g["hidden"] | privacy.too_few(g["leavers"], min_size), "leavers"] = np.nan  # a handful of leavers could be named
+        # a handful of leavers could be named; the model's total of leavers is published, so the hidden ones must add up
+        # to none or to min_group_size (complementary suppression over the groups' leaver counts)
+        leavers = d.assign(group=d[col].astype("object").fillna("not given").astype(str)).groupby("group")["left"].sum()
+        n_left = g["group"].map(leavers).fillna(0).to_numpy(dtype=float)
+        few = g["hidden"].to_numpy(dtype=bool) | (np.asarray(privacy.too_few(n_left, min_size), dtype=bool) & (n_left > 0))
+        few = privacy.complementary(n_left, few, min_size)
+        g.loc[few, ["leavers", "tpr_pct"]] = np.nan
         shown = g[~g["hidden"]]
         top = shown["flag_rate_pct"].max() if len(shown) else np.nan
         g["flag_ratio"] = g["flag_rate_pct"] / top if top and top > 0 else np.nan

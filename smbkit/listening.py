@@ -116,7 +116,8 @@ def belonging_profiles(company: Company, *, wave=None, seed: int = 0) -> pd.Data
     each run merged until every profile holds at least min_group_size people; the k with the
     highest mean silhouette wins. Each profile is described by the dimensions where it sits 5 or
     more points above or below everyone's average. Nothing is shown for fewer than two groups'
-    worth of answers.
+    worth of answers; a dimension's means are left blank when the profiles leave out fewer than
+    min_group_size of the people who answered it (the wave's mean would give their scores away).
 
     Returns
     -------
@@ -146,16 +147,23 @@ def belonging_profiles(company: Company, *, wave=None, seed: int = 0) -> pd.Data
         return pd.DataFrame()
     score, labels = best
     names = [d.removeprefix("dim__") for d in dims]
+    # The wave's own dimension means count everyone who answered the dimension; where the profiles (people who
+    # answered every dimension) leave out a handful of them, the wave's total minus the profiles' would give
+    # those few people's scores, so that dimension's means are not shown in the profiles.
+    answered = r.loc[r["wave"] == wave, dims].notna().sum().to_numpy()
+    left_out = answered - len(X)
+    blank = np.asarray(privacy.too_few(left_out, min_size), dtype=bool) & (left_out > 0)
     overall = values.mean(0)
     rows = []
     for k in np.unique(labels):
-        m = values[labels == k].mean(0)
+        m = np.where(blank, np.nan, values[labels == k].mean(0))
         diff = m - overall
         up = [f"{n.replace('_', ' ')} (+{x:.0f})" for n, x in zip(names, diff) if x >= 5]
         down = [f"{n.replace('_', ' ')} ({x:.0f})" for n, x in zip(names, diff) if x <= -5]
         text = ("close to everyone's average" if not up and not down else
                 "; ".join(p for p in (("higher on " + ", ".join(up)) if up else "", ("lower on " + ", ".join(down)) if down else "") if p))
-        rows.append({"people": int((labels == k).sum()), **dict(zip(names, m)), "description": text, "mean": float(m.mean())})
+        rows.append({"people": int((labels == k).sum()), **dict(zip(names, m)), "description": text,
+                     "mean": float(values[labels == k].mean())})
     out = pd.DataFrame(rows).sort_values("mean", ascending=False).drop(columns="mean").reset_index(drop=True)
     out.insert(0, "profile", [f"profile {chr(65 + i)}" for i in range(len(out))])
     out.insert(2, "share_pct", 100 * out["people"] / out["people"].sum())
@@ -274,37 +282,52 @@ def tone_by_wave(company: Company, sentiment: pd.DataFrame) -> pd.DataFrame:
 def comment_themes(company: Company, sentiment: pd.DataFrame, *, by: str | None = None) -> pd.DataFrame:
     """How often each theme comes up and how positive it sounds, per wave (and per team with ``by="team"``).
 
-    Groups (wave, or wave and team) are hidden when fewer than min_group_size people answered the
-    survey in them, with complementary suppression across teams of a wave; a theme's tone is hidden
-    when fewer than min_group_size comments mention it.
+    Comments are the population here: a group (wave, or wave and team) is hidden when it has fewer
+    than min_group_size comments, or fewer respondents; across the teams of a wave, as many more are
+    hidden as it takes for the hidden comments to add up to none or to min_group_size (the wave's
+    total is shown). Every team that answered the wave is listed, with or without comments, so that a
+    missing row never says that a team wrote nothing. A theme's tone is hidden when fewer than
+    min_group_size comments mention it.
 
     Returns
     -------
     DataFrame
-        Columns: ``wave``, [``team``,] ``theme``, ``respondents``, ``mentions``, ``share_pct`` (of comments),
-        ``mean_compound``, ``hidden``.
+        Columns: ``wave``, [``team``,] ``theme``, ``respondents``, ``comments``, ``mentions``, ``share_pct`` (of
+        comments), ``mean_compound``, ``hidden``.
     """
     min_size = privacy.check_min_group_size(company.settings.min_group_size)
     keys = ["wave"] + ([by] if by else [])
+    cols = [*keys, "theme", "respondents", "comments", "mentions", "share_pct", "mean_compound", "hidden"]
     counts = scored_responses(company).groupby(keys).size().rename("respondents").reset_index()
-    if by:  # complementary suppression across the teams of a wave
-        counts["hidden"] = privacy.suppress(counts, count="respondents", by=keys, min_size=min_size, within=["wave"])["hidden"].to_numpy()
-    else:
-        counts["hidden"] = privacy.too_few(counts["respondents"], min_size)
+    written = sentiment.groupby(keys).size().rename("comments").reset_index() if len(sentiment) else pd.DataFrame(columns=[*keys, "comments"])
+    counts = counts.merge(written, on=keys, how="left").fillna({"comments": 0})
+    few = (np.asarray(privacy.too_few(counts["comments"].to_numpy(dtype=float), min_size), dtype=bool)
+           | np.asarray(privacy.too_few(counts["respondents"].to_numpy(dtype=float), min_size), dtype=bool))
     themes = [c for c in sentiment.columns if c not in ("wave", "team", "comment", "compound", "tone")]
+    groups = {k if isinstance(k, tuple) else (k,): g for k, g in sentiment.groupby(keys)} if len(sentiment) else {}
+    hidden = few.copy()
+    if by:
+        # the wave's mentions of each theme are shown, so the hidden teams' mentions add up to them less the shown
+        # teams': the hidden teams widen until that leaves doubt about each (no theme mentioned by all or none)
+        mentions = pd.DataFrame([[int(groups[k][t].sum()) if k in groups else 0 for t in themes]
+                                 for k in counts[keys].itertuples(index=False, name=None)],
+                                columns=[f"_m{i}" for i in range(len(themes))], index=counts.index)
+        hidden = privacy.suppress(pd.concat([counts, mentions], axis=1), count="comments", by=keys, within=["wave"],
+                                  min_size=min_size, force=few,
+                                  amounts=tuple(privacy.Amount(c, cap="comments") for c in mentions.columns))["hidden"].to_numpy()
+    counts["hidden"] = hidden
     rows = []
-    for key, g in sentiment.groupby(keys):
-        key = key if isinstance(key, tuple) else (key,)
+    for c in counts.itertuples(index=False):
+        key = tuple(getattr(c, k) for k in keys)
+        g = groups.get(key)
         for t in themes:
-            hit = g[g[t]]
+            hit = g[g[t]] if g is not None else sentiment.iloc[0:0]
             tone = np.nan if privacy.too_few(len(hit), min_size) else hit["compound"].mean()
-            rows.append((*key, t, len(hit), 100 * len(hit) / len(g), tone))
-    out = pd.DataFrame(rows, columns=[*keys, "theme", "mentions", "share_pct", "mean_compound"])
-    out = out.merge(counts, on=keys, how="left")
-    hidden = out["hidden"].fillna(True).astype(bool).to_numpy()
-    out.loc[hidden, ["respondents", "mentions", "share_pct", "mean_compound"]] = np.nan
-    out["hidden"] = hidden
-    return out[[*keys, "theme", "respondents", "mentions", "share_pct", "mean_compound", "hidden"]]
+            share = 100 * len(hit) / c.comments if c.comments else np.nan
+            rows.append((*key, t, c.respondents, c.comments, len(hit), share, tone, c.hidden))
+    out = pd.DataFrame(rows, columns=cols)
+    out.loc[out["hidden"], ["respondents", "comments", "mentions", "share_pct", "mean_compound"]] = np.nan
+    return out
 
 
 def latest_wave(table: pd.DataFrame) -> pd.DataFrame:
@@ -314,6 +337,8 @@ def latest_wave(table: pd.DataFrame) -> pd.DataFrame:
 
 def theme_examples(company: Company, sentiment: pd.DataFrame, *, per_theme: int = 1, seed: int = 0) -> pd.DataFrame:
     """One example comment per theme from the last year's waves, only for themes at least min_group_size comments mention.
+
+    Only waves whose themes `comment_themes` shows count: a wave it hides cannot be had by subtraction.
 
     No team or demographic is attached; employee names are replaced with ``[name]``.
 
@@ -325,9 +350,11 @@ def theme_examples(company: Company, sentiment: pd.DataFrame, *, per_theme: int 
     min_size = privacy.check_min_group_size(company.settings.min_group_size)
     if sentiment.empty:
         return pd.DataFrame(columns=["theme", "mentions", "tone", "comment"])
-    latest = sentiment[sentiment["wave"] > sentiment["wave"].max() - pd.DateOffset(years=1)]
+    waves = comment_themes(company, sentiment)
+    shown = set(waves.loc[~waves["hidden"], "wave"])  # a count pooling waves pools only the waves shown
+    latest = sentiment[(sentiment["wave"] > sentiment["wave"].max() - pd.DateOffset(years=1)) & sentiment["wave"].isin(shown)]
     themes = [c for c in sentiment.columns if c not in ("wave", "team", "comment", "compound", "tone")]
-    names = privacy.name_words(company.employees["name"].dropna()) if "name" in company.employees else frozenset()
+    names = privacy.employee_name_words(company.employees)
     rows = []
     for t in themes:
         hit = latest[latest[t]]

@@ -17,6 +17,10 @@ from .decisions import comparisons_table
 from .people import DAYS_PER_YEAR, employees_only
 from .stats import mean_difference_test, rate_ratio_test
 
+# A hidden team's days absent must stay uncertain over at least this many days a person: a total of the
+# hidden teams smaller than that would tell their people had (almost) no sick leave.
+ABSENCE_PROTECT_DAYS = 1.0
+
 __all__ = ["turnover", "absence_rate", "turnover_comparisons", "absence_comparisons", "turnover_takeaway", "absence_takeaway"]
 
 
@@ -136,8 +140,11 @@ def absence_rate(company: Company, *, months: int = 12, by: str | None = None, o
     out = pd.DataFrame(rows)
     if by is None:
         return out
-    # Absence is health data: a team rate for two people is two people's sick leave.
-    teams = privacy.suppress(out.iloc[:-1], count="people", by=[by], min_size=company.settings.min_group_size)
+    # Absence is health data: a team rate for two people is two people's sick leave. The hidden teams'
+    # days (All less the shown teams) must not pin a hidden team near zero days either.
+    teams = privacy.suppress(out.iloc[:-1], count="people", by=[by], min_size=company.settings.min_group_size,
+                             amounts=(privacy.Amount("days_absent", cap="days_available", width=0.0,
+                                                     per_person=ABSENCE_PROTECT_DAYS),))
     return pd.concat([teams, out.iloc[-1:].assign(hidden=False)], ignore_index=True)
 
 

@@ -123,18 +123,34 @@ def _row_parts(r: pd.DataFrame, items: pd.DataFrame) -> tuple[pd.DataFrame, list
     return pd.DataFrame(parts), dims
 
 
+# What a hidden pool adds up to, which the shown rows and the published total give away (`privacy.Amount`):
+# favourable answers and promoters / detractors (whole counts: at least one of doubt) and the total of
+# respondents' scores (at least 10 points a person on the 0-100 scale, as for a shown mean's rounding).
+SURVEY_AMOUNTS = (privacy.Amount("_fav", cap="_ans"), privacy.Amount("_pro", cap="n"), privacy.Amount("_det", cap="n"),
+                  privacy.Amount("_total", cap="_cap", width=0.0, per_person=10.0))
+AMOUNT_COLUMNS = ["_total", "_fav", "_ans", "_pro", "_det", "_cap"]
+
+
 def _measures_from_sums(sums: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
     """Long table of measures from the group sums of `_row_parts` (one row per group and measure)."""
     with np.errstate(divide="ignore", invalid="ignore"):
+        # the additive amounts behind each figure (underscored; `survey_results` protects and drops them)
+        def amounts(total, fav, ans, pro=0.0, det=0.0):
+            return {"_total": total, "_fav": fav, "_ans": ans, "_pro": pro, "_det": det}
+
         frames = [pd.DataFrame({"measure": "belonging_index", "n": sums["bi_n"], "score": sums["bi_sum"] / sums["bi_n"],
-                                "favourable_pct": sums["bi_fav"] / sums["bi_ans"] * 100})]
+                                "favourable_pct": sums["bi_fav"] / sums["bi_ans"] * 100,
+                                **amounts(sums["bi_sum"], sums["bi_fav"], sums["bi_ans"])})]
         for dim in dims:
             frames.append(pd.DataFrame({"measure": dim, "n": sums[f"{dim}_n"], "score": sums[f"{dim}_sum"] / sums[f"{dim}_n"],
-                                        "favourable_pct": sums[f"{dim}_fav"] / sums[f"{dim}_ans"] * 100}))
+                                        "favourable_pct": sums[f"{dim}_fav"] / sums[f"{dim}_ans"] * 100,
+                                        **amounts(sums[f"{dim}_sum"], sums[f"{dim}_fav"], sums[f"{dim}_ans"])}))
         frames.append(pd.DataFrame({"measure": "enps", "n": sums["enps_n"],
                                     "score": (sums["enps_pro"] - sums["enps_det"]) / sums["enps_n"] * 100,
-                                    "favourable_pct": sums["enps_pro"] / sums["enps_n"] * 100}))
+                                    "favourable_pct": sums["enps_pro"] / sums["enps_n"] * 100,
+                                    **amounts(0.0, 0.0, 0.0, sums["enps_pro"], sums["enps_det"])}))
     out = pd.concat(frames)
+    out["_cap"] = out["n"] * 100.0  # a respondent's score is 0-100
     out["n"] = out["n"].astype(int)
     return out
 
@@ -147,8 +163,10 @@ def survey_results(company: Company, *, by: str | list[str] | None = None, top_p
     share of promoters). ``n`` counts the respondents who answered that measure.
 
     Privacy: each measure of each wave is one breakdown; groups under min_group_size are hidden and
-    complemented (`privacy.suppress`). With two ``by`` columns (e.g. team and a demo_* column) the
-    crossed table is protected against both one-way tables (`privacy.suppress_crossed`).
+    complemented (`privacy.suppress`); a group hidden in a wave's Belonging Index (its respondents) is
+    hidden in every measure of that wave. With two ``by`` columns (e.g. team and a demo_* column) the
+    crossed table is protected against both one-way tables (`privacy.suppress_crossed`). A group's
+    Belonging Index, which pools its dimensions, is hidden wherever one of its dimensions is.
 
     Returns
     -------
@@ -156,7 +174,11 @@ def survey_results(company: Company, *, by: str | list[str] | None = None, top_p
         Columns: ``wave``, the ``by`` columns (absent for the company as a whole), ``measure``,
         ``n``, ``score``, ``favourable_pct``, ``hidden``.
     """
-    keys = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    return _survey_results(company, [] if by is None else ([by] if isinstance(by, str) else list(by)), top_points)[0]
+
+
+def _survey_results(company: Company, keys: list[str], top_points: int) -> tuple[pd.DataFrame, set]:
+    """`survey_results` and the (wave, group) pairs hidden for their respondents (too few, or complements)."""
     if len(keys) > 2:
         raise ValueError(f"by takes at most two columns; got: {keys!r}")
     r = scored_responses(company, top_points=top_points)
@@ -173,21 +195,55 @@ def survey_results(company: Company, *, by: str | list[str] | None = None, top_p
     order = {m: i for i, m in enumerate(["belonging_index", *dims, "enps"])}
     out = long.sort_values([*["wave", *keys]], kind="stable")
     out = out.assign(_o=out["measure"].map(order)).sort_values(["wave", *keys, "_o"], kind="stable").drop(columns="_o")
-    out = out[["wave", *keys, "measure", "n", "score", "favourable_pct"]].reset_index(drop=True)
+    out = out[["wave", *keys, "measure", "n", "score", "favourable_pct", *AMOUNT_COLUMNS]].reset_index(drop=True)
     for k in keys:
         out[k] = out[k].astype("str")
     k_min = company.settings.min_group_size
     if len(keys) < 2:
-        return privacy.suppress(out, count="n", by=keys, within=["wave", "measure"], min_size=k_min)
-    margins = [survey_results(company, by=k, top_points=top_points) for k in keys]
+        protect = lambda t, force=None: privacy.suppress(t, count="n", by=keys, within=["wave", "measure"],  # noqa: E731
+                                                          min_size=k_min, force=force, amounts=SURVEY_AMOUNTS)
+    else:
+        margins = [_survey_results(company, [k], top_points) for k in keys]
 
-    def hidden_of(margin, col):
-        table = margin[margin["hidden"]]
-        sets = table.groupby(["wave", "measure"])[col].agg(set).to_dict()
-        return lambda key: sets.get(key, set())
+        def hidden_of(margin, col):
+            table = margin[margin["hidden"]]
+            sets = table.groupby(["wave", "measure"])[col].agg(set).to_dict()
+            return lambda key: sets.get(key, set())
 
-    return privacy.suppress_crossed(out, count="n", rows=keys[0], cols=keys[1], within=["wave", "measure"], min_size=k_min,
-                                    hidden_rows=hidden_of(margins[0], keys[0]), hidden_cols=hidden_of(margins[1], keys[1]))
+        def respondents_hidden(pairs):
+            sets: dict = {}
+            for wave, label in pairs:
+                sets.setdefault(wave, set()).add(label)
+            return lambda key: sets.get(key[0], set())
+
+        def crossed(t, force, rows_hidden, cols_hidden):
+            return privacy.suppress_crossed(t, count="n", rows=keys[0], cols=keys[1], within=["wave", "measure"],
+                                            min_size=k_min, force=force, hidden_rows=rows_hidden, hidden_cols=cols_hidden)
+
+        protect = lambda t, force=None: crossed(t, force, hidden_of(margins[0][0], keys[0]),  # noqa: E731
+                                                 hidden_of(margins[1][0], keys[1]))
+        # which cells are hidden for their respondents follows the margins' groups hidden for theirs (not
+        # those whose index is hidden only because it pools a hidden dimension)
+        by_respondents = lambda t: crossed(t, None, respondents_hidden(margins[0][1]),  # noqa: E731
+                                           respondents_hidden(margins[1][1]))
+    group = ["wave", *keys]
+    index = (out["measure"] == "belonging_index").to_numpy()
+    # A group hidden in a wave (its respondents, the index's n, too few or a complement) is hidden in every
+    # measure of that wave: a dimension's shown n would otherwise bound the group's respondents from below and,
+    # with the wave's total, pin a smaller hidden group beside it.
+    bi = (protect if len(keys) < 2 else by_respondents)(out[index].reset_index(drop=True))
+    hidden_groups = set(bi.loc[bi["hidden"], group].apply(tuple, axis=1)) if bi["hidden"].any() else set()
+    in_hidden = out[group].apply(tuple, axis=1).isin(hidden_groups).to_numpy() if hidden_groups else None
+    shown = protect(out, force=in_hidden)
+    # The index and its favourable share pool every dimension: where one of a group's dimensions is hidden, the
+    # index minus the shown dimensions would give it, so the group's index is hidden too (with its complements).
+    dim_hidden = shown[shown["measure"].isin(dims)].groupby(group, sort=False)["hidden"].any()
+    pooled_hidden = shown.loc[index, group].apply(tuple, axis=1).map(dim_hidden.to_dict()).fillna(False).to_numpy(dtype=bool)
+    if (pooled_hidden & ~shown.loc[index, "hidden"].to_numpy()).any():
+        redone = protect(out[index].reset_index(drop=True), force=pooled_hidden | shown.loc[index, "hidden"].to_numpy())
+        redone.index = shown.index[index]
+        shown = pd.concat([shown[~index], redone]).sort_index()
+    return shown.drop(columns=AMOUNT_COLUMNS), hidden_groups
 
 
 def results_table(results: pd.DataFrame, by: str | list[str], *, wave=None) -> pd.DataFrame:
