@@ -71,7 +71,9 @@ A respondent's dimension score is the mean of the items answered, so a dimension
 items' sums (exact for one-item dimensions); the Belonging Index total is tied to the dimension totals only for
 respondents who answered every dimension. Published figures are read at the precision printed (%.6g): a leak
 that needs more digits is missed, and rounding makes some exact recoveries show up as narrow intervals.
-Charts are images: their points are not read; their alt text and sentences are."""
+Charts are images: their points are not read; their alt text and sentences are.
+Not counted as leaks: a hidden team's absence bounded only by the company's own total (every team hidden),
+and a crossed cell recovered as 0 from a shown margin of 0 (the margin already says the line holds nobody)."""
 
 
 @dataclass(frozen=True)
@@ -898,6 +900,9 @@ def _themes_table(m: Model, out: Outputs, key: str, by_team: bool):
         R, C, T = (m.sum("survey", x, **sel) for x in ("R", "C", f"T:{theme}"))
         v, tol = _number(row["respondents"])
         m.publish(f"{where} respondents", expr=R, value=v, tol=tol)
+        if "comments" in row:
+            v, tol = _number(row["comments"])
+            m.publish(f"{where} comments", expr=C, value=v, tol=tol, pop=C)
         v, tol = _number(row["mentions"])
         m.publish(f"{where} mentions", expr=T, value=v, tol=tol, pop=C)
         v, tol = _number(row["share_pct"])
@@ -906,8 +911,9 @@ def _themes_table(m: Model, out: Outputs, key: str, by_team: bool):
             m.population_only(f"{where} mean_compound", T)
         if _is_hidden(row):
             m.hide(f"{where} respondents", R, R)
+            m.hide(f"{where} comments", C, C)
             m.hide(f"{where} mentions", T, R)
-    # a wave (or wave and team) missing from the table had no comment
+    # a wave (or wave and team) missing from the table had no respondent (every group that answered is listed)
     keys = ["wave", "team"] if by_team else ["wave"]
     from itertools import product
 
@@ -915,11 +921,11 @@ def _themes_table(m: Model, out: Outputs, key: str, by_team: bool):
     labels = [waves] + ([sorted(m.atoms_labels("survey", "team"))] if by_team else [])
     for combo in product(*labels):
         sel = dict(zip(keys, combo))
-        C = m.sum("survey", "C", **sel)
+        R = m.sum("survey", "R", **sel)
         if combo in present:
-            m.le(_scaled(C, -1), -1, f"{name}: {combo} is listed")
+            m.le(_scaled(R, -1), -1, f"{name}: {combo} is listed")
         else:
-            m.eq(C, 0, f"{name}: {combo} is not listed")
+            m.eq(R, 0, f"{name}: {combo} is not listed")
 
 
 def _examples(m: Model, out: Outputs):
@@ -929,6 +935,9 @@ def _examples(m: Model, out: Outputs):
     name = out.name_of("comment_examples")
     waves = sorted(m.atoms_labels("survey", "wave"))
     recent = {w for w in waves if w > waves[-1] - pd.DateOffset(years=1)}
+    themes = out.get("comment_themes")  # the examples pool only the waves whose themes are shown (published flags)
+    if themes is not None:
+        recent -= {_ts(r["wave"]) for r in _rows(themes) if _is_hidden(r)}
     for row in _rows(t):
         theme = row["theme"]
         if theme not in m.truth.themes:
@@ -945,13 +954,15 @@ def _comments(m: Model, out: Outputs):
         return
     name = out.name_of("comments")
     latest = max(m.atoms_labels("survey", "wave"))
-    latest_rows = by_team[(by_team["wave"].str[:10] == str(latest.date())) & (by_team["measure"] == "belonging_index")]
-    shown = {_label(x) for x in latest_rows.loc[latest_rows["hidden"] != "True", "team"]}
     teams = set(m.atoms_labels("survey", "team"))
     counts = t["team"].value_counts()
+    # a team keeps its own label only when shown with enough comments; every other team's comments are
+    # "other teams". Unsampled, the labels seen are exactly the labelled teams; sampled, the rest is a
+    # superset of the pooled teams, which keeps the lower bound below true.
+    labelled = {_label(x) for x in counts.index if x != "other teams"}
     sampled = len(t) >= 12  # survey_comments shows at most 12, a sample
     for label, n in counts.items():
-        group = teams - shown if label == "other teams" else {_label(label)}
+        group = teams - labelled if label == "other teams" else {_label(label)}
         C = m.sum("survey", "C", wave=latest, team=group)
         R = m.sum("survey", "R", wave=latest, team=group)
         where = f"{name} comments labelled {label!r}"
@@ -1052,6 +1063,8 @@ def _risk_teams(m: Model, out: Outputs):
 def _absence(m: Model, out: Outputs):
     t = out.get("absence_by_team")
     name = out.name_of("absence_by_team")
+    # with every team hidden only the company's own total bounds a team: no suppression can do more than that
+    some_team_shown = any(r["team"] != "All" and not _is_hidden(r) for r in _rows(t))
     for row in _rows(t):
         team = row["team"]
         if team != "All" and team not in m.atoms_labels("people", "team"):
@@ -1065,7 +1078,7 @@ def _absence(m: Model, out: Outputs):
             v, tol = _number(row[col])
             m.publish(f"{where} {col}", expr=e, den=den, value=v, tol=tol, pop=P, family=fam, source="people",
                       protected=team != "All")
-        if _is_hidden(row):
+        if _is_hidden(row) and some_team_shown:
             m.hide(f"{where} days absent", D, P, kind="sum", width=PROTECT_DAYS, source="people")
 
 
@@ -1492,6 +1505,8 @@ def profiles_family(out: Outputs, truth: Truth) -> list[Leak]:
     for d in truth.dims:
         if d not in t.columns or not math.isfinite(_number(last.get(d, ""))[0]):
             continue
+        if not all(math.isfinite(_number(x)[0]) for x in t[d]):  # the profiles do not show this dimension's means
+            continue
         n_d = n_known.get(d, _number(last["responses"])[0])
         left = n_d - covered
         if 1 <= left <= truth.k - 1:
@@ -1603,6 +1618,9 @@ def crossed_line_family(out: Outputs, truth: Truth) -> list[Leak]:
                     c = unknown[0]
                     got = total - sum(known[x] for x in line if x != c)
                     known[c] = got
+                    if total == 0:
+                        changed = True
+                        continue  # the shown margin already says the line holds nobody: the cell tells nothing more
                     step += 1
                     changed = True
                     true = int(u.loc[(u["wave"] == w) & (u["team"] == c[0]) & (u["demo"] == c[1]),

@@ -13,6 +13,7 @@ attacked).
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from pathlib import Path
 
@@ -348,8 +349,11 @@ def test_generated_companies_leak_nothing(scale, tmp_path_factory):
     group answering all alike (kind ``uniform``) are not failures: no minimum group size can prevent them."""
     done = {}  # Hypothesis runs a failing example once more to report it: reuse the run
 
-    @settings(max_examples=2, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
-              suppress_health_check=list(HealthCheck))
+    # CI tries the same companies every time (derandomised); SMBKIT_ATTACK_EXAMPLES=N explores N fresh ones a scale.
+    explore = int(os.environ.get("SMBKIT_ATTACK_EXAMPLES", "0"))
+
+    @settings(max_examples=explore or 2, derandomize=not explore, deadline=None, database=None,
+              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
     @given(spec=companies(scale))
     def attack(spec):
         key = repr(spec)
