@@ -15,19 +15,19 @@ __all__ = ["survey_item_columns", "check_links"]
 def survey_item_columns(raw, out) -> dict[str, Column]:
     """Columns of survey_responses.csv that hold answers: one per item of survey_items.csv."""
     items = raw.get("survey_items")
-    if items is None or "item_id" not in items.header:
+    if items is None or "item_id" not in items.columns:
         return {}
     cols = {}
-    j_id = items.header.index("item_id")
-    j_max = items.header.index("scale_max") if "scale_max" in items.header else None
-    for r in items.rows:
+    ids = items.columns["item_id"].values()
+    tops = items.columns["scale_max"].values() if "scale_max" in items.columns else [""] * len(ids)
+    for item, text in zip(ids, tops):
         top = 5
-        if j_max is not None and r[j_max].strip():
+        if text:
             try:
-                top = int(float(r[j_max]))
-            except ValueError:
+                top = int(float(text))
+            except (ValueError, OverflowError):
                 continue  # reported by the survey_items checks
-        cols[r[j_id]] = Column(r[j_id], "int", "answer", blank_ok=True, min=1, max=top)
+        cols[item] = Column(item, "int", "answer", blank_ok=True, min=1, max=top)
     return cols
 
 

@@ -139,10 +139,8 @@ def _validate(args) -> int:
 def _import_survey(args) -> int:
     import datetime as dt
 
-    import pandas as pd
-
     from .data import InputError
-    from .importers import read_google_forms, read_surveymonkey
+    from .importers import read_google_forms, read_items, read_surveymonkey
 
     out = Path(args.out)
     try:
@@ -162,11 +160,7 @@ def _import_survey(args) -> int:
             return EXIT_INVALID
         mapping[question] = target.strip()
     try:
-        items = pd.read_csv(args.items, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        if not {"item_id", "text"} <= set(items.columns):
-            print(f"smbkit import-survey: {args.items} needs the columns item_id and text (see smbkit dictionary)", file=sys.stderr)
-            return EXIT_INVALID
-        items["scale_max"] = pd.to_numeric(items.get("scale_max", pd.Series(dtype=str)).replace("", None), errors="coerce")
+        items = read_items(args.items)
         reader = read_google_forms if args.format == "google-forms" else read_surveymonkey
         result = reader(args.export, items, wave=args.wave, columns=mapping)
     except InputError as e:

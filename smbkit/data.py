@@ -12,8 +12,9 @@ import pandas as pd
 
 from . import _validation as v
 from . import runcache
+from ._files import locate_files, read_raw
 from ._links import check_links, survey_item_columns
-from ._schema import FILES, SETTINGS, file_spec
+from ._schema import FILES, LIMITS, SETTINGS, file_spec
 from ._validation import InputError, Problem
 
 __all__ = [
@@ -119,6 +120,21 @@ def sample_dir() -> Path:
 
 
 
+# Files that can hold millions of rows: only the columns of the contract are read from them
+# (and demo_* and the survey's item columns); other files keep every column, as text.
+LARGE_FILES = ("interactions", "survey_responses")
+
+
+def _columns_kept(name: str, raw: dict):
+    """Which header names of file ``name`` are read (None: all of them)."""
+    if name not in LARGE_FILES:
+        return None
+    known = set(file_spec(name).columns_by_name)
+    if name == "survey_responses":
+        known |= set(survey_item_columns(raw, None))
+    return lambda h: h in known or h.startswith("demo_")
+
+
 def load_company(path, *, run_cache=None) -> Company:
     """Read and validate a company folder.
 
@@ -155,15 +171,18 @@ def load_company(path, *, run_cache=None) -> Company:
         raise InputError(folder, [Problem(str(folder), None, None, "no such folder", "a company folder (see `smbkit init`)")])
     out = v.Collector()
     settings_raw = v.read_settings(folder, out)
-    places = v.locate_files(folder, out)
+    places = locate_files(folder, out)
     if "employees" not in places:
         out.add("employees.csv", None, None, "no such file",
                 "an employees.csv (or .xlsx) with one row per person (run `smbkit init` for a template)", kind="missing")
     raw = {}
-    for name, place in places.items():
-        table = v.read_raw(place, out)
+    # survey_items first: it says which columns of survey_responses hold answers, so that only the
+    # columns smbkit uses are kept from the two files that can be large
+    for name in sorted(places, key=lambda n: n != "survey_items"):
+        table = read_raw(places[name], out, inside=folder, keep=_columns_kept(name, raw))
         if table is not None:
             raw[name] = table
+    raw = {name: raw[name] for name in places if name in raw}  # back in the contract's order
     tables: dict[str, pd.DataFrame] = {}
     for name, table in raw.items():
         spec = file_spec(name)
@@ -245,12 +264,8 @@ def data_dictionary() -> pd.DataFrame:
     """
     rows = []
     for s in SETTINGS:
-        allowed = {"str": "text", "bool": "true or false", "date": "a date YYYY-MM-DD",
-                   "choice": "one of " + ", ".join(s.choices)}.get(s.kind)
-        if allowed is None:
-            allowed = ("a whole number" if s.kind == "int" else "a number") + f" from {s.min:g} to {s.max:g}"
         default = "required" if s.required else f"default {s.default}"
-        rows.append(("company.yaml", s.key, True, s.required, f"{allowed} ({default})", s.meaning))
+        rows.append(("company.yaml", s.key, True, s.required, f"{v.setting_words(s)} ({default})", s.meaning))
     for spec in FILES:
         for c in spec.columns:
             rows.append((f"{spec.name}.csv", c.name, spec.required, c.required, c.allowed(), c.meaning))
@@ -278,4 +293,7 @@ def data_dictionary_markdown() -> str:
             out.append(f"| {c.name} | {'yes' if c.required else 'no'} | {c.allowed()} | {c.meaning} |")
         if spec.extra_note:
             out += ["", spec.extra_note]
+    out += ["", "## Limits", "", "What smbkit reads, at most; beyond it a file or cell is refused with a message "
+            "naming it (never read in part).", "", "| what | limit |", "|---|---|"]
+    out += [f"| {what} | {limit} |" for what, limit in LIMITS]
     return "\n".join(out) + "\n"
