@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = ["Column", "FileSpec", "Setting", "FILES", "SETTINGS", "LIMITS", "file_spec", "number_words", "MAX_FILE_BYTES",
-           "MAX_YAML_BYTES", "MAX_YAML_NODES", "MAX_CELL_CHARS", "MAX_COLUMNS", "FIRST_DATE", "LAST_DATE", "MAX_AMOUNT"]
+           "MAX_YAML_BYTES", "MAX_YAML_NODES", "MAX_CELL_CHARS", "MAX_COLUMNS", "FIRST_DATE", "LAST_DATE", "MAX_AMOUNT",
+           "RESERVED_MEASURES"]
 
 PROFICIENCY_LEVELS = "0 none, 1 basic, 2 working, 3 advanced, 4 expert"
 
@@ -36,6 +37,8 @@ MAX_CHANGE_PCT = 100_000  # a thousandfold growth of a driver over the horizon
 HOURS_PER_WEEK = 168
 HOURS_PER_YEAR = 8_784  # a leap year
 MAX_MONTHS = 120  # a tool ten years from use is not a plan
+# Names smbkit gives its own survey measures (benchmarks.csv's measure column uses them too)
+RESERVED_MEASURES = ("belonging_index", "enps")
 
 
 def number_words(x: float) -> str:

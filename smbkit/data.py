@@ -14,7 +14,7 @@ from . import _validation as v
 from . import runcache
 from ._files import locate_files, read_raw
 from ._links import check_links, survey_item_columns
-from ._schema import FILES, LIMITS, SETTINGS, file_spec
+from ._schema import FILES, LIMITS, RESERVED_MEASURES, SETTINGS, file_spec
 from ._validation import InputError, Problem
 
 __all__ = [
@@ -69,6 +69,7 @@ class Company:
     settings: Settings
     tables: dict[str, pd.DataFrame]
     sources: dict[str, str]
+    notes: tuple[str, ...] = ()  # what the loader adjusted in valid but unusual data, in plain words
 
     def __getattr__(self, name):
         if name in _FILE_NAMES:
@@ -200,7 +201,25 @@ def load_company(path, *, run_cache=None) -> Company:
     problems = out.finish()
     if problems:
         raise InputError(folder, problems)
-    return Company(folder, settings, tables, {n: t.source for n, t in raw.items()})
+    notes = _rename_reserved_dimensions(tables)
+    return Company(folder, settings, tables, {n: t.source for n, t in raw.items()}, tuple(notes))
+
+
+def _rename_reserved_dimensions(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Give a survey dimension named like one of smbkit's own measures (the Belonging Index, eNPS) a
+    name of its own, so the two are never mixed up; return what was renamed, in plain words."""
+    items = tables.get("survey_items")
+    if items is None:
+        return []
+    notes = []
+    for name in RESERVED_MEASURES:
+        if (items["dimension"] == name).any():
+            new = f"{name} (dimension)"
+            items["dimension"] = items["dimension"].where(items["dimension"] != name, new)
+            notes.append(f"Your survey has a dimension named {name!r}, the name smbkit gives its own measure "
+                         f"({'the mean of every dimension' if name == 'belonging_index' else 'the Net Promoter question'}); "
+                         f"it is shown as {new!r} so that the two are never mixed up.")
+    return notes
 
 
 # ---------------------------------------------------------------------------------------------

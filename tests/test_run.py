@@ -215,3 +215,132 @@ def test_minimal_company_runs_every_notebook_and_says_what_it_skips(tmp_path):
     assert "this section needs roles.csv, drivers.csv" in nb3 and "this section needs learning.csv" in nb3
     nb5 = (out / "notebooks" / "05_measure_belonging.ipynb").read_text(encoding="utf-8")
     assert "this section needs survey_items.csv, survey_responses.csv" in nb5
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def _live_html(page: str) -> list[str]:
+    """Elements and attributes of an HTML page that would run script or load from elsewhere."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Finder(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "iframe", "object", "embed", "link", "base", "form"):
+                found.append(f"<{tag}>")
+            for key, value in attrs:
+                value = (value or "").strip().lower()
+                if key.startswith("on"):
+                    found.append(f"{tag} {key}")
+                elif key in ("src", "srcset", "data", "poster") and not value.startswith("data:"):
+                    found.append(f"{tag} {key}={value[:40]}")
+                elif key in ("href", "action", "formaction", "xlink:href") and not (value.startswith("#") or value.startswith("report.html#")
+                                                                                    or value == "report.html"):
+                    found.append(f"{tag} {key}={value[:40]}")
+
+    Finder().feed(page)
+    return found
+
+
+def test_hostile_names_come_out_as_inert_text_everywhere(tmp_path):
+    """Teams, skills, roles, dimensions and programmes named with HTML, Markdown images and links,
+    script and spreadsheet formulas: the run succeeds and nothing of them is live in any output."""
+    import csv
+
+    from conftest import hostile_company
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+    from openpyxl import load_workbook
+
+    from smbkit.report import CONTENT_SECURITY_POLICY
+
+    data = hostile_company(tmp_path / "evil")
+    out = tmp_path / "out"
+    result = run_cli("run", "--data", data, "--out", out, "--workers", "2")
+    assert result.returncode == 0, result.stderr
+    for name in ("report.html", "brief.html"):
+        page = (out / name).read_text(encoding="utf-8")
+        assert f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">' in page
+        assert "default-src 'none'; img-src data:; style-src 'unsafe-inline'" in CONTENT_SECURITY_POLICY
+        assert not _live_html(page), (name, _live_html(page)[:3])
+    assert "&lt;img src=" in (out / "report.html").read_text(encoding="utf-8")  # the name is there, as text
+    markdown_seen = 0
+    for path in (out / "notebooks").glob("*.ipynb"):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            for o in cell.get("outputs", []):
+                data_ = o.get("data", {})
+                if "text/markdown" in data_:
+                    markdown_seen += 1
+                    html_ = markdown2html_mistune("".join(data_["text/markdown"]))
+                    assert not re.search(r"<(img|a|script|iframe)\b", html_), (path.name, html_[:300])
+                if "text/html" in data_:
+                    assert not _live_html("".join(data_["text/html"])), path.name
+                assert "application/javascript" not in data_
+    assert markdown_seen > 40
+    for path in (out / "tables").glob("*.csv"):
+        with open(path, encoding="utf-8", newline="") as f:
+            for row in csv.reader(f):
+                bad = [c for c in row if c.startswith(("=", "+", "-", "@", "\t", "\r")) and not _number(c)]
+                assert not bad, (path.name, bad)
+    book = load_workbook(out / "tables.xlsx")
+    quoted = 0
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (ws.title, c.coordinate, c.value)
+                if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@", "\t", "\r")):
+                    assert c.quotePrefix, (ws.title, c.coordinate, c.value)
+                    quoted += 1
+    assert quoted > 0  # the formula-like names are there, stored as text
+    headers = {c.value for ws in book.worksheets for c in ws[1]}
+    assert any(str(h).startswith("=HYPERLINK") for h in headers)  # a dimension as a column name, quoted
+
+
+def _copy_sample(folder):
+    import shutil
+
+    shutil.copytree(SAMPLE, folder)
+    return folder
+
+
+def _edit(folder, name, fn):
+    path = folder / f"{name}.csv"
+    fn(pd.read_csv(path, dtype=str, keep_default_na=False)).to_csv(path, index=False)
+
+
+def test_unusual_survey_dimension_names_run_and_explain_themselves(tmp_path):
+    data = _copy_sample(tmp_path / "co")
+    _edit(data, "survey_items", lambda t: t.assign(dimension=t["dimension"].replace({"connection": "team spirit",
+                                                                                   "recognition": "belonging_index"})))
+    out = tmp_path / "out"
+    result = run_cli("run", "--data", data, "--out", out, "--notebooks", "05")
+    assert result.returncode == 0, result.stderr
+    nb = (out / "notebooks" / "05_measure_belonging.ipynb").read_text(encoding="utf-8")
+    assert "About your data:** Your survey has a dimension named 'belonging\\\\_index'" in nb
+    assert "shown as 'belonging\\\\_index (dimension)'" in nb
+    table = pd.read_csv(out / "tables" / "05_measure_belonging__results_by_team_latest.csv")
+    assert {"team spirit", "belonging_index (dimension)", "belonging_index"} <= set(table.columns)
+
+
+def test_a_company_where_everyone_has_left_runs_and_says_what_it_cannot_show(tmp_path):
+    data = _copy_sample(tmp_path / "co")
+
+    def all_left(t):
+        staying = t["exit_date"] == ""
+        t.loc[staying, "exit_date"], t.loc[staying, "exit_reason"] = "2026-09-01", "voluntary"
+        return t
+
+    _edit(data, "employees", all_left)
+    out = tmp_path / "out"
+    result = run_cli("run", "--data", data, "--out", out, "--workers", "2")
+    assert result.returncode == 0, result.stderr
+    for name in ("01_assess_workforce", "03_find_gaps"):
+        nb = (out / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8")
+        assert "**Skipped:** nobody is on the books on the analysis date (2026-09-30)" in nb, name
