@@ -69,21 +69,30 @@ def _kib(path: str, field: str) -> int:
     return 0
 
 
-def measure(cmd: list[str]) -> dict:
-    """Run ``cmd``; its wall time, exit status and the peak RSS and PSS summed over its process tree."""
+def measure(cmd: list[str], limit_gib: float | None = None) -> dict:
+    """Run ``cmd``; its wall time, exit status and the peak RSS and PSS summed over its process tree.
+
+    With ``limit_gib`` the run is stopped (SIGTERM, which `smbkit run` passes to its workers and
+    kernels) once its tree's PSS passes that many GiB, so a bench never starves the machine.
+    """
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak_rss = peak_pss = peak_one = peak_procs = 0
+    stopped = False
     while proc.poll() is None:
         pids = _tree(proc.pid)
         rss = [_kib(f"/proc/{p}/status", "VmRSS:") for p in pids]
         pss = sum(_kib(f"/proc/{p}/smaps_rollup", "Pss:") for p in pids)
         peak_rss, peak_pss = max(peak_rss, sum(rss)), max(peak_pss, pss)
         peak_one, peak_procs = max(peak_one, max(rss, default=0)), max(peak_procs, len(pids))
+        if limit_gib and pss * 1024 / GIB > limit_gib and not stopped:
+            proc.terminate()
+            stopped = True
         time.sleep(POLL_SECONDS)
     out, err = proc.communicate()
     return {"seconds": time.perf_counter() - start, "rc": proc.returncode, "rss": peak_rss * 1024 / GIB,
-            "pss": peak_pss * 1024 / GIB, "largest": peak_one * 1024 / GIB, "processes": peak_procs, "stdout": out, "stderr": err}
+            "pss": peak_pss * 1024 / GIB, "largest": peak_one * 1024 / GIB, "processes": peak_procs, "stdout": out, "stderr": err,
+            "stopped": stopped}
 
 
 def grow(folder: Path, interactions: int, responses: int, seed: int = 16) -> None:
@@ -117,6 +126,7 @@ def main(argv=None):
     parser.add_argument("--responses", type=int, default=100_000)
     parser.add_argument("--people", type=int, default=500)
     parser.add_argument("--keep", metavar="DIR", help="write the company (and the run's output) here and keep them")
+    parser.add_argument("--limit-gib", type=float, default=8.0, help="stop a run whose process tree passes this (default: 8)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(args.keep) if args.keep else Path(tmp)
@@ -131,7 +141,9 @@ def main(argv=None):
         smbkit = [sys.executable, "-m", "smbkit.cli"]
         for label, cmd in (("validate", [*smbkit, "validate", str(data)]),
                            ("run", [*smbkit, "run", "--data", str(data), "--out", str(out)])):
-            m = measure(cmd)
+            m = measure(cmd, args.limit_gib)
+            if m["stopped"]:
+                print(f"smbkit {label}: stopped at the limit of {args.limit_gib:g} GiB")
             print(f"smbkit {label}: exit {m['rc']}, {m['seconds']:.1f} s; peak of the process tree: PSS {m['pss']:.2f} GiB, "
                   f"RSS {m['rss']:.2f} GiB (largest process {m['largest']:.2f} GiB, up to {m['processes']} processes)")
             if m["rc"] != 0:

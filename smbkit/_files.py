@@ -130,7 +130,7 @@ def _present(path: Path) -> bool:
 class RawColumn:
     """One column as text: its distinct texts (stripped of surrounding spaces) and each row's position among them."""
 
-    codes: np.ndarray  # one integer per row
+    codes: np.ndarray  # one integer per row (the smallest integer type that holds the distinct texts)
     texts: np.ndarray  # object array of str, the distinct texts (may repeat after stripping: harmless)
 
     def __len__(self) -> int:
@@ -170,7 +170,7 @@ def _check_cells(label: str, header: list[str], columns: dict[str, RawColumn], o
             continue
         col = columns[name]
         lengths = np.fromiter(map(len, col.texts), dtype=np.int64, count=len(col.texts))
-        long = np.flatnonzero(lengths[col.codes] > MAX_CELL_CHARS)
+        long = np.flatnonzero((lengths > MAX_CELL_CHARS)[col.codes])  # judged per distinct text, found per row
         for i in long:
             out.add(label, int(i) + 2, name, f"a cell of {lengths[col.codes[i]]:,} characters",
                     f"at most {MAX_CELL_CHARS:,} characters (Excel's limit for one cell)", kind="cell-size")
@@ -380,7 +380,7 @@ def _raw(s: pd.Series) -> RawColumn:
     cat = s.cat
     texts = np.asarray(cat.categories.astype(object), dtype=object)
     texts = np.array([t.strip() for t in texts] or [""], dtype=object)
-    return RawColumn(np.asarray(cat.codes, dtype=np.intp), texts)
+    return RawColumn(np.asarray(cat.codes), texts)  # int8/16/32 as pandas chose: a byte or two per row, not eight
 
 
 def _csv_slow(data: bytes, label: str, out, keep) -> RawTable | None:
