@@ -106,7 +106,9 @@ class Workbook:
                 v = column[i]
                 if v is None or (isinstance(v, float) and v != v):
                     continue  # an empty cell (a hidden figure stays empty)
-                if kinds[j] is not None:
+                if isinstance(v, float) and v in (np.inf, -np.inf):  # no number in a spreadsheet: written as the CSV has it
+                    ws.write_string(r, j, "inf" if v > 0 else "-inf", self.quoted)
+                elif kinds[j] is not None:
                     ws.write_number(r, j, float(v), kinds[j])
                 elif isinstance(v, str):
                     if _neutralised(v):  # neutralised by Page.table: stored as typed

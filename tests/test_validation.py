@@ -424,3 +424,15 @@ def test_blank_lines_inside_and_at_the_end_keep_spreadsheet_row_numbers(tmp_path
     text = str(err.value)
     assert "employees.csv, row 3, column employee_id: found a blank cell" in text
     assert "employees.csv, row 4, column fte: found '7'" in text
+
+
+def test_a_device_in_place_of_a_file_is_refused(sample_copy, capsys):
+    import os
+    import stat
+
+    (sample_copy / "events.csv").unlink()
+    try:
+        os.mknod(sample_copy / "events.csv", stat.S_IFCHR | 0o600, os.makedev(1, 3))  # /dev/null's numbers
+    except PermissionError:
+        pytest.skip("making a device node needs CAP_MKNOD")
+    _refused(sample_copy, r"events\.csv: found a character device, not a file \(not read\)", capsys)

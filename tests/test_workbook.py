@@ -45,3 +45,10 @@ def test_a_column_named_like_a_formula_is_stored_as_text(tmp_path):
     ws = load_workbook(write_workbook(page.saved, tmp_path / "t.xlsx"))["09_named"]
     assert ws["A1"].value == '=HYPERLINK("http://x","y")' and ws["A1"].data_type == "s" and ws["A1"].quotePrefix
     assert ws["A1"].font.bold and not ws["B1"].quotePrefix
+
+
+def test_an_infinite_figure_does_not_stop_the_workbook(tmp_path):
+    page = Page("09_test", tmp_path)
+    page.save(pd.DataFrame({"ratio": [1.5, float("inf"), -float("inf")]}), "ratios")
+    ws = load_workbook(write_workbook(page.saved, tmp_path / "t.xlsx"))["09_ratios"]
+    assert [ws[f"A{k}"].value for k in (2, 3, 4)] == [1.5, "inf", "-inf"]
