@@ -26,7 +26,9 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # code, links and images, strike-through, math in Jupyter): each is put behind a backslash, which
 # CommonMark allows before any ASCII punctuation. HTML's own characters become entities.
 _MARKDOWN_INLINE = re.compile(r"([\\`*_~\[\]$#|])")
-_HTML_CHARS = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_HTML_CHARS = {"<": "&lt;", ">": "&gt;"}
+# "&" only needs care where it would start an entity ("&lt;" typed in a name stays "&lt;"); elsewhere it shows as typed
+_ENTITY_START = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 # Bare addresses that GitHub-flavoured Markdown would turn into live links by themselves
 _AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=www)(\.)|(@)")
 # What starts a block at the beginning of a line: a heading, quote, list item or rule
@@ -91,6 +93,7 @@ def escape_markdown(text) -> str:
     \# top\_team 1\. first \- item
     """
     text = " ".join(str(text).split())
+    text = _ENTITY_START.sub("&amp;", text)
     text = "".join(_HTML_CHARS.get(ch, ch) for ch in text)
     text = _MARKDOWN_INLINE.sub(r"\\\1", text)
     text = _AUTOLINK.sub(lambda m: "\\" + m.group(0), text)

@@ -106,3 +106,13 @@ def test_spreadsheet_safety_covers_headers_and_mixed_columns():
     out = safe_for_spreadsheet(t)
     assert list(out.columns) == ["team", "'=HYPERLINK(\"x\")", "mixed", "'-n"]
     assert out["mixed"].tolist() == ["'@x"] and out["'-n"].tolist() == [-1]
+
+
+def test_an_ampersand_shows_as_typed_and_an_entity_typed_in_a_name_stays_text():
+    import html
+
+    from smbkit.show import escape_markdown
+
+    assert escape_markdown("Rosemary & Rye") == "Rosemary & Rye"
+    for typed in ("Tom &lt;b&gt; & Co", "A &#60;script&#62;"):
+        assert html.unescape(_render(escape_markdown(typed)).removeprefix("<p>").removesuffix("</p>\n")) == typed
