@@ -9,6 +9,7 @@ namespace, figures and widgets are cleared, so a notebook never sees another one
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -19,7 +20,8 @@ from pathlib import Path
 
 __all__ = ["DEFAULT_CELL_TIMEOUT", "KERNEL_START_ATTEMPTS", "STOP_GRACE_SECONDS", "skip_slow_iri_checker", "kernel_manager_class",
            "failed_cell", "shutdown_warm", "has_warm_kernel", "warm_kernel", "start_warm_kernel", "execute", "kill_kernels",
-           "descendants", "stop_processes", "guard_worker", "process_started"]
+           "descendants", "stop_processes", "guard_worker", "worker_signals", "signal_handlers_kept",
+           "process_started"]
 
 # A kernel that dies while starting (most often two kernels racing for the same port when
 # notebooks start in parallel, papermill issue #711) is started again; so is one that hangs.
@@ -123,6 +125,34 @@ def _end_worker(code: int) -> None:
     os._exit(code)
 
 
+def worker_signals() -> None:
+    """A worker ignores Ctrl+C and ends, with its kernels, on SIGTERM.
+
+    nbclient puts handlers of its own in place while a notebook runs (it shuts its kernel down on
+    either signal) and leaves Python's defaults behind; a worker calls this again after each
+    notebook. A worker that goes on after SIGTERM is killed by its run a few seconds later.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda signum, frame: _end_worker(128 + signum))
+
+
+@contextlib.contextmanager
+def signal_handlers_kept():
+    """Put back this process's SIGINT, SIGTERM and SIGHUP handlers after the block (nbclient, which
+    runs notebooks, replaces them while it runs one and leaves Python's defaults behind)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = [n for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    kept = {n: signal.getsignal(getattr(signal, n)) for n in names}
+    try:
+        yield
+    finally:
+        for n, handler in kept.items():
+            if handler is not None:
+                signal.signal(getattr(signal, n), handler)
+
+
 def guard_worker(parent: int) -> None:
     """Make a worker process end, with its kernels, when its run ends or is stopped.
 
@@ -133,8 +163,7 @@ def guard_worker(parent: int) -> None:
     change. The kernels also watch their parent (ipykernel's parent poller) and end within a
     second of it.
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, lambda signum, frame: _end_worker(128 + signum))
+    worker_signals()
     if sys.platform.startswith("linux"):
         import ctypes
 

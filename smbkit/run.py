@@ -30,9 +30,11 @@ from ._runner import (
     descendants,
     execute,
     kill_kernels,
+    signal_handlers_kept,
     skip_slow_iri_checker,
     start_warm_kernel,
     stop_processes,
+    worker_signals,
 )
 from .data import Company, load_company
 from .demand import resolve_scenario
@@ -93,8 +95,11 @@ class NotebookJob:
 
 
 def _run_job(job: NotebookJob, log: Path | None) -> NotebookResult:
-    """What a pool worker runs: one job on the worker's warm kernel."""
-    return job.run(warm=True, log=log)
+    """What a pool worker runs: one job on the worker's warm kernel (then the worker's own signal handling back)."""
+    try:
+        return job.run(warm=True, log=log)
+    finally:
+        worker_signals()
 
 
 @dataclass
@@ -253,9 +258,14 @@ class NotebookPool:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
                                          initializer=start_warm_kernel, initargs=(self.log, os.getpid()))
-        self._pool.submit(int)  # a first task makes the pool start every worker now (forked pools start them all at once)
-        # the workers, as the executor records them (it has no public list), to stop them with their kernels
-        self.workers = list(self._pool._processes)
+        self.workers: list[int] = []
+        try:
+            self._pool.submit(int)  # a first task makes the pool start every worker now (forked pools start them all at once)
+            self.workers = list(self._pool._processes)  # as the executor records them (no public list): to stop them
+        except BaseException:  # stopped while the workers start: none of them outlives the pool that was never returned
+            self.workers = list(self._pool._processes)
+            self.terminate()
+            raise
 
     def submit(self, job: NotebookJob) -> Future:
         """Run ``job`` on the next free worker; the future's result is its `NotebookResult`."""
@@ -371,7 +381,8 @@ def _execute(jobs: list[NotebookJob], pool: NotebookPool | None, progress: bool,
 
     if pool is None:
         for job in jobs:
-            done(job.run())
+            with signal_handlers_kept():  # Ctrl+C and SIGTERM still stop the whole run after a notebook
+                done(job.run())
     else:
         for fut in as_completed([pool.submit(job) for job in jobs]):
             done(fut.result())
