@@ -1,7 +1,8 @@
 """The ``smbkit`` command: init, dictionary, validate, import-survey, run, batch, app, lab.
 
 Exit status: 0 success; 1 a notebook failed (named, with its cell; what ran is kept); 2 the
-input or the command line is wrong (one message per problem, never a traceback).
+input or the command line is wrong (one message per problem, never a traceback); 128 + the
+signal's number when stopped (130 for Ctrl+C, 143 for SIGTERM), the output folder as it was.
 """
 
 from __future__ import annotations
@@ -91,16 +92,39 @@ def _parse_parameters(items: list[str]) -> dict:
     return params
 
 
+# Signals that stop a run the way Ctrl+C does (its workers and kernels stopped, its output dropped)
+STOP_SIGNALS = ("SIGTERM", "SIGHUP")
+
+
+def _raise_stopped(signum, frame):
+    from .errors import Stopped
+
+    raise Stopped(signum)
+
+
 def main(argv=None) -> int:
+    import signal
+    import threading
+
     from ._runner import skip_slow_iri_checker
 
     skip_slow_iri_checker()
     args = _parser().parse_args(argv)
+    previous = {}
+    if threading.current_thread() is threading.main_thread():  # signal handlers belong to the main thread
+        for name in STOP_SIGNALS:
+            if hasattr(signal, name):
+                previous[name] = signal.signal(getattr(signal, name), _raise_stopped)
     try:
         return _COMMANDS[args.command](args)
-    except KeyboardInterrupt:
-        print("smbkit: stopped by the user", file=sys.stderr)
-        return EXIT_FAILED
+    except KeyboardInterrupt as e:
+        signum = getattr(e, "signum", signal.SIGINT)
+        print(f"smbkit: stopped ({signal.Signals(signum).name}); workers and kernels are stopped, and the output folder "
+              "holds what it held before", file=sys.stderr)
+        return 128 + int(signum)
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
 
 
 def _init(args) -> int:
@@ -139,10 +163,8 @@ def _validate(args) -> int:
 def _import_survey(args) -> int:
     import datetime as dt
 
-    import pandas as pd
-
     from .data import InputError
-    from .importers import read_google_forms, read_surveymonkey
+    from .importers import read_google_forms, read_items, read_surveymonkey
 
     out = Path(args.out)
     try:
@@ -162,11 +184,7 @@ def _import_survey(args) -> int:
             return EXIT_INVALID
         mapping[question] = target.strip()
     try:
-        items = pd.read_csv(args.items, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        if not {"item_id", "text"} <= set(items.columns):
-            print(f"smbkit import-survey: {args.items} needs the columns item_id and text (see smbkit dictionary)", file=sys.stderr)
-            return EXIT_INVALID
-        items["scale_max"] = pd.to_numeric(items.get("scale_max", pd.Series(dtype=str)).replace("", None), errors="coerce")
+        items = read_items(args.items)
         reader = read_google_forms if args.format == "google-forms" else read_surveymonkey
         result = reader(args.export, items, wave=args.wave, columns=mapping)
     except InputError as e:
@@ -224,7 +242,7 @@ def _run(args) -> int:
     try:
         params, names = _common(args)
         result = run(args.data, args.out, notebooks=names, parameters=params, workers=args.workers,
-                     progress=sys.stderr.isatty(), cell_timeout=args.cell_timeout)
+                     progress=sys.stderr.isatty(), cell_timeout=args.cell_timeout, pdf=args.pdf)
     except InputError as e:
         _print_input_error(e)
         return EXIT_INVALID
@@ -239,13 +257,10 @@ def _run(args) -> int:
     print(f"{done} of {len(result.notebooks)} notebooks ran; report: {out / 'report.html'} (decision brief: {out / 'brief.html'}); "
           f"{len(result.tables)} tables in {out / 'tables'} and {out / 'tables.xlsx'}.")
     if args.pdf:
-        from .report import print_pdf
-
-        try:
-            print(f"PDF: {print_pdf(result.report, result.report.with_suffix('.pdf'))}")
-        except (FileNotFoundError, RuntimeError, OSError) as e:
-            print(f"smbkit run: {e}", file=sys.stderr)
+        if result.pdf_error:
+            print(f"smbkit run: {result.pdf_error}", file=sys.stderr)
             return EXIT_FAILED
+        print(f"PDF: {result.report.with_suffix('.pdf')}")
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
