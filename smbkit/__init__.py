@@ -29,7 +29,7 @@ MODULES = (
     "people", "costs", "demand", "decisions", "text", "privacy", "survey",  # shared rules
     "workforce", "goals", "gaps", "learning", "automation", "redesign", "belonging", "retention", "listening",  # notebooks 01-05
     "plotting", "widgets", "show", "notebooks", "importers", "synthetic",  # showing, the shipped notebooks, inputs
-    "run", "batch", "report", "workbook", "runcache", "app", "cli",  # the run pipeline and the commands
+    "run", "batch", "report", "workbook", "runcache", "app", "appserver", "editor", "cli",  # the run pipeline, the app, the commands
 )
 
 __all__ = [
