@@ -51,6 +51,7 @@ MAX_PAGES = 12
 # a page that is still open is never culled, however long it sits.
 IDLE_MINUTES = 10
 POOL_SIZE = 1  # kernels kept ready per page, each with the page already run (Voila's preheated pool)
+IOPUB_SECONDS = 60  # how long the server waits for a cell's output once the cell has run
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,9 @@ def app_command(port: int, host: str = "127.0.0.1", *, preheat: bool = True, max
     return [sys.executable, "-m", "smbkit.appserver", str(notebooks_dir()), "--no-browser", f"--port={port}",
             f"--Voila.ip={host}", "--VoilaConfiguration.show_tracebacks=False", "--VoilaConfiguration.strip_sources=True",
             "--VoilaConfiguration.template=smbkit", f"--SmbkitVoila.max_pages={max_pages}", *pool, *cull,
+            # nbclient stops waiting for a cell's output after 4 s by default and drops what comes later: with
+            # seven pages preheating at once on two cores, a page's widgets came after that and never showed
+            f"--VoilaExecutor.iopub_timeout={IOPUB_SECONDS}",
             "--ServerApp.open_browser=False", *_root_flag()]
 
 

@@ -38,12 +38,13 @@ from voila.utils import ENV_VARIABLE
 
 from .app import COMPANY_ENV, Companies
 from .data import DATA_ENV, InputError, load_company
-from .notebooks import START
+from .notebooks import NOTEBOOKS, START
 
 __all__ = ["AppKernelManager", "PageHandler", "ShutdownHandler", "SmbkitVoila", "Heat", "company_asked", "run_server", "TEMPLATES"]
 
 TEMPLATES = Path(__file__).resolve().parent / "share"  # a Jupyter data folder holding voila/templates/smbkit
 TEMPLATE = "smbkit"
+ANALYSIS_FILL_DELAY = 4.0  # seconds after start before the analysis pages are preheated (the start page comes first)
 
 
 def company_asked(env) -> str:
@@ -219,9 +220,21 @@ class SmbkitVoila(Voila):
                 self.heat.start(self.heat.reheat(self.kernel_manager, page, folder, name))
 
     def init_settings(self):
-        """Voila's settings, and this app for the handlers."""
+        """Voila's settings, and this app for the handlers; the app's own pages are preheated first.
+
+        Voila starts every page's preheated kernel at once, and seven pages running together on two
+        cores made the start page wait ~8 s after a cold start. The analysis pages are kept off
+        Voila's first fill (its ``preheat_denylist``) and filled `ANALYSIS_FILL_DELAY` seconds later.
+        """
+        analysis = [f"{n.name}.ipynb" for n in NOTEBOOKS]
+        if self.voila_configuration.preheat_kernel:
+            # Voila tests each entry as a substring of the notebook's full path (and as a regex from its start)
+            self.config.VoilaKernelManager.preheat_denylist = analysis
         settings = super().init_settings()
         settings["smbkit_app"] = self
+        if self.voila_configuration.preheat_kernel:
+            for name in analysis:
+                self.kernel_manager.fill_if_needed(delay=ANALYSIS_FILL_DELAY, notebook_name=name)
         return settings
 
     def init_handlers(self):

@@ -189,6 +189,7 @@ class Draft:
 # ---------------------------------------------------------------------------------------------
 
 EDITOR_CSS = """
+.smbkit-editor a { color: var(--jp-content-link-color, #1a5fb4); text-decoration: underline; }
 .smbkit-editor .smbkit-bad input { outline: 2px solid #D55E00; background: #FFF1EA; }
 .smbkit-editor .smbkit-rowmsg { grid-column: 1 / -1; color: #A33B00; padding: 0 0 4px 5.5em; line-height: 1.3; }
 .smbkit-editor .smbkit-grid > *, .smbkit-editor .smbkit-grid .widget-html-content { min-width: 0; overflow: hidden; }
@@ -228,7 +229,7 @@ class _Editor:
         self.save = w.Button(description="Save as a new copy", icon="save", button_style="primary", layout=w.Layout(width="auto"),
                              tooltip="Write a new dated copy of the company folder; the folder you opened stays as it is")
         self.saved = w.HTML()
-        self.grid = w.GridBox(layout=w.Layout(overflow_x="auto", grid_gap="2px 6px", align_items="center"))
+        self.grid = w.GridBox(layout=w.Layout(overflow="auto", grid_gap="2px 6px", align_items="center"))
         self.grid.add_class("smbkit-grid")
         self.picker.observe(self._pick, names="value")
         self.previous.on_click(lambda _: self._page(self.first - ROWS_PER_PAGE))
@@ -306,7 +307,7 @@ class _Editor:
         by_row: dict[int, list[Problem]] = {}
         for p in self.draft.problems_of(self.table):
             by_row.setdefault(p.row, []).append(p)
-        self.first = max(0, min(self.first, max(0, len(t.rows) - 1) // ROWS_PER_PAGE * ROWS_PER_PAGE))
+        self.first = int(max(0, min(self.first, max(0, len(t.rows) - 1) // ROWS_PER_PAGE * ROWS_PER_PAGE)))
         for k, (label, boxes, delete, message) in enumerate(self.rows):
             i = self.first + k
             shown = i < len(t.rows)
@@ -333,7 +334,8 @@ class _Editor:
             message.value = "".join(f"<div>Row {sheet_row}: {html.escape(self._say(p))}</div>" for p in row_problems)
             message.layout.display = None if row_problems else "none"
         last = min(len(t.rows), self.first + ROWS_PER_PAGE)
-        self.where.value = f"<span>rows {self.first + 2}–{last + 1} of {len(t.rows) + 1} (header = row 1)</span>" if t.rows else "no rows"
+        shown_rows = f"rows {self.first + 2}–{last + 1}" if last > self.first + 1 else f"row {self.first + 2}"
+        self.where.value = f"<span>{shown_rows} of {len(t.rows) + 1} (header = row 1)</span>" if t.rows else "no rows"
         self.previous.disabled = self.first == 0
         self.next.disabled = last >= len(t.rows)
 
@@ -415,13 +417,14 @@ class _Editor:
         flagged.sort(key=lambda f: f[0])
         later = [f for f in flagged if f[0] > self.cursor]
         self.cursor, name, p = (later or flagged)[0]
-        self.first = (p.row - 2) // ROWS_PER_PAGE * ROWS_PER_PAGE
+        row = int(p.row)
+        self.first = (row - 2) // ROWS_PER_PAGE * ROWS_PER_PAGE
         if name != self.table:
             self.table = name
             self._build()
         else:
             self._refresh()
-        boxes = self.rows[p.row - 2 - self.first][1]
+        boxes = self.rows[row - 2 - self.first][1]
         boxes[max(0, self.cursor[2])].focus()
 
     def _save(self, _) -> None:
@@ -434,7 +437,7 @@ class _Editor:
             return
         name = target.name
         listed = Companies.from_env().folder(name)
-        link = (f" <a href='{company_link(START, name)}'>Open the saved copy</a> (its start page, where every page shows it)."
+        link = (f" <a href='{company_link(START, name)}' target='_blank' rel='noopener'>Open the saved copy</a> (its start page, where every page shows it)."
                 if listed is not None and listed.resolve() == target.resolve() else "")
         self.saved.value = (f"<p role='status'><b>Saved</b> as a new folder, <code>{html.escape(str(target))}</code>; "
                             f"the folder you opened is unchanged.{link}</p>")

@@ -126,6 +126,7 @@ def demand_explorer(company: Company, *, scenario: str | None = None):
         chosen = table[table["scenario"] == name]
         changed = chosen["change_fte"].abs() > 1e-9
         shown = chosen.loc[changed, ["role", "driver", "current_fte", "required_fte", "planned_fte", "change_fte"]]
+        shown = shown.assign(driver=shown["driver"].map(label, na_action="ignore"))  # the sliders' own words
         panel.update([demand_takeaway(table, name, company)], chart=scenario_chart(chosen) if changed.any() else None,
                      table=shown)
 
