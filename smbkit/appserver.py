@@ -94,10 +94,11 @@ class Heat:
     that a pool is refilled only through `reheat`, so this record stays true.
     """
 
-    def __init__(self, default: Path):
+    def __init__(self, default: Path, log=None):
         self.default = Path(default).resolve()
         self.companies: dict[str, Path] = {}
         self.tasks: set[asyncio.Task] = set()  # kept so that a running refill is not garbage-collected
+        self.log = log
 
     def company(self, page: str) -> Path:
         """The folder the preheated kernels of ``page`` (``"02_define_goals.ipynb"``) have open."""
@@ -107,7 +108,13 @@ class Heat:
         """Run a refill in the background, keeping a reference until it is done."""
         task = asyncio.ensure_future(coroutine)
         self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task) -> None:
+        self.tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None and self.log is not None:
+            # the page still opens (afresh) for that company; only its preheating failed
+            self.log.error("refilling a page's preheated kernel failed", exc_info=task.exception())
 
     async def reheat(self, kernels, page: str, folder: Path, name: str) -> None:
         """Refill the pool of ``page`` for the company ``name``: the kernel heated for another company goes.
@@ -193,7 +200,7 @@ class SmbkitVoila(Voila):
         os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATES), os.environ.get("JUPYTER_PATH", "")) if p)
         super().initialize(argv)
         self.voila_configuration.multi_kernel_manager_class = AppKernelManager
-        self.heat = Heat(self.companies().default)
+        self.heat = Heat(self.companies().default, self.log)
         self.closing: set[str] = set()  # kernels being shut down
 
     def companies(self) -> Companies:

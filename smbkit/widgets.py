@@ -104,7 +104,8 @@ def demand_explorer(company: Company, *, scenario: str | None = None):
     presets = {} if sc is None else {n: dict(zip(g["driver"], g["change_pct"])) for n, g in sc.groupby("scenario", sort=False)}
     start = resolve_scenario(company, scenario) if presets else None
     picker = w.Dropdown(options=[(n, n) for n in presets] + [(f"{CUSTOM} (your own numbers)", CUSTOM)],
-                        value=start if start in presets else CUSTOM, description="Scenario", style=LABEL_STYLE)
+                        value=start if start in presets else CUSTOM, description="Scenario", style=LABEL_STYLE,
+                        layout=w.Layout(width="30em"))
     sliders = {d: w.FloatSlider(value=float(presets.get(start, {}).get(d, 0.0)), min=SLIDER_RANGE[0], max=SLIDER_RANGE[1],
                                 step=5, description=label(d), style=LABEL_STYLE, layout=w.Layout(width="100%"),
                                 continuous_update=False, readout_format="+.0f")
