@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from ._runner import DEFAULT_CELL_TIMEOUT
+from .app import IDLE_MINUTES, MAX_PAGES
 
 __all__ = ["main"]
 
@@ -56,6 +57,17 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://10.0.0.5:8786: run each company there")
     s = sub.add_parser("app", help="open the notebooks as a no-code app in the browser (localhost, no code shown)")
     _server_options(s, 8866)
+    s.add_argument("--clients", metavar="FOLDER",
+                   help="a folder with one sub-folder per company: the start page lists them and opens any (default company: "
+                        "--data, else the first valid one)")
+    s.add_argument("--save-dir", metavar="FOLDER",
+                   help="where the data editor writes its dated copies (default: the --clients folder, else ./smbkit-companies)")
+    s.add_argument("--max-pages", type=int, default=MAX_PAGES, metavar="N",
+                   help=f"pages open at once, each with its own kernel; one more is refused (default: {MAX_PAGES})")
+    s.add_argument("--idle-minutes", type=float, default=IDLE_MINUTES, metavar="M",
+                   help=f"shut down a page's kernel after M minutes idle without a browser connected (default: {IDLE_MINUTES:g})")
+    s.add_argument("--no-preheat", action="store_true",
+                   help="start each page's kernel when the page is asked for, not in advance (slower pages, less memory)")
     s = sub.add_parser("lab", help="open the notebooks in JupyterLab with a company selected")
     _server_options(s, 8888)
     s.add_argument("--dir", default="smbkit-notebooks",
@@ -295,16 +307,52 @@ def _server_port(args, command: str) -> int | None:
     return args.port
 
 
+def _clients_default(clients: Path):
+    """The first company under a clients folder that passes validation (None when none does)."""
+    from .app import Companies
+    from .data import InputError, load_company
+
+    for folder in Companies(clients, (clients,)).folders().values():
+        try:
+            load_company(folder)
+        except InputError:
+            continue
+        return folder
+    return None
+
+
 def _app(args) -> int:
-    from .app import app_command, serve
+    from .app import CLIENTS_ENV, DEFAULT_SAVE_DIR, SAVE_ENV, app_command, serve
+    from .data import sample_dir
     from .notebooks import START
 
-    folder = _company_for_server(args, "app")
+    env = {}
+    clients = Path(args.clients).resolve() if args.clients else None
+    if clients is not None:
+        if not clients.is_dir():
+            print(f"smbkit app: --clients {clients} is not a folder", file=sys.stderr)
+            return EXIT_INVALID
+        env[CLIENTS_ENV] = str(clients)
+    if args.max_pages < 1 or args.idle_minutes <= 0:
+        print(f"smbkit app: --max-pages must be at least 1 and --idle-minutes more than 0; got: {args.max_pages!r}, "
+              f"{args.idle_minutes!r}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.data or clients is None:
+        folder = _company_for_server(args, "app")
+    else:
+        folder = _clients_default(clients) or sample_dir()
     port = _server_port(args, "app")
     if folder is None or port is None:
         return EXIT_INVALID
+    save = Path(args.save_dir).resolve() if args.save_dir else (clients or Path.cwd() / DEFAULT_SAVE_DIR)
+    if save.is_relative_to(folder.resolve()):
+        print(f"smbkit app: --save-dir {save} is inside the company folder, which is never changed; choose another folder",
+              file=sys.stderr)
+        return EXIT_INVALID
+    env[SAVE_ENV] = str(save)
     address = f"http://127.0.0.1:{port}/voila/render/{START}.ipynb"
-    return serve(app_command(port), folder, port, address)
+    command = app_command(port, preheat=not args.no_preheat, max_pages=args.max_pages, idle_minutes=args.idle_minutes)
+    return serve(command, folder, port, address, env=env)
 
 
 def _lab(args) -> int:

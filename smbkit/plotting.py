@@ -305,9 +305,15 @@ def belonging_trend_chart(summary: pd.DataFrame, forecast: pd.DataFrame | None =
 
 
 @text_as_typed
-def score_heatmap(results: pd.DataFrame, by: str, *, ax=None):
-    """Heatmap: latest wave's Belonging Index and dimension scores per group; hidden cells drawn hatched and labelled."""
-    latest = results[(results["wave"] == results["wave"].max()) & (results["measure"] != "enps")]
+def score_heatmap(results: pd.DataFrame, by: str, *, wave=None, ax=None):
+    """Heatmap: one wave's Belonging Index and dimension scores per group; hidden cells drawn hatched and labelled.
+
+    ``wave`` is the survey wave to show (a date); default the latest in ``results``. The title names
+    the wave shown, and says when it is the latest.
+    """
+    waves = pd.to_datetime(results["wave"])
+    shown = waves.max() if wave is None else pd.Timestamp(wave)
+    latest = results[(waves == shown) & (results["measure"] != "enps")]
     measures = list(dict.fromkeys(latest["measure"]))
     groups = list(dict.fromkeys(latest[by]))
     grid = latest.pivot_table(index=by, columns="measure", values="score", aggfunc="first", dropna=False).reindex(index=groups, columns=measures)
@@ -321,7 +327,8 @@ def score_heatmap(results: pd.DataFrame, by: str, *, ax=None):
     for label in ax.get_xticklabels():
         label.set_horizontalalignment("right")
     ax.tick_params(axis="y", rotation=0)
-    ax.set_title(f"Belonging by {by.removeprefix('demo_').replace('_', ' ')}, latest wave")
+    which = "latest wave" if shown == waves.max() else "wave"
+    ax.set_title(f"Belonging by {by.removeprefix('demo_').replace('_', ' ')}, {which} of {shown.date()}")
     return ax
 
 
