@@ -30,7 +30,7 @@ MODULES = (
     "workforce", "goals", "gaps", "staffing", "learning", "automation", "redesign", "belonging", "leaving", "retention", "leaving_risk",
     "listening",  # notebooks 01-05
     "plotting", "widgets", "show", "notebooks", "importers", "synthetic",  # showing, the shipped notebooks, inputs
-    "run", "batch", "report", "workbook", "runcache", "app", "cli",  # the run pipeline and the commands
+    "run", "batch", "report", "workbook", "runcache", "app", "appserver", "editor", "cli",  # the run pipeline, the app, the commands
 )
 
 __all__ = [

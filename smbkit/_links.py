@@ -6,7 +6,8 @@ to the same `smbkit._validation.Collector`, so the user still gets one list.
 
 from __future__ import annotations
 
-from ._schema import Column
+from ._files import shown
+from ._schema import RESERVED_MEASURES, Column, file_spec
 from ._validation import PROBABILITY_TOLERANCE
 
 __all__ = ["survey_item_columns", "check_links"]
@@ -15,19 +16,26 @@ __all__ = ["survey_item_columns", "check_links"]
 def survey_item_columns(raw, out) -> dict[str, Column]:
     """Columns of survey_responses.csv that hold answers: one per item of survey_items.csv."""
     items = raw.get("survey_items")
-    if items is None or "item_id" not in items.header:
+    if items is None or "item_id" not in items.columns:
         return {}
     cols = {}
-    j_id = items.header.index("item_id")
-    j_max = items.header.index("scale_max") if "scale_max" in items.header else None
-    for r in items.rows:
+    ids = items.columns["item_id"].values()
+    tops = items.columns["scale_max"].values() if "scale_max" in items.columns else [""] * len(ids)
+    # an item may not take the name of a column survey_responses.csv already has, or of a measure
+    taken = set(file_spec("survey_responses").columns_by_name) | set(RESERVED_MEASURES)
+    for row, (item, text) in enumerate(zip(ids, tops), start=2):
+        if item in taken or item.startswith("demo_"):
+            if out is not None:
+                out.add(items.source, row, "item_id", f"{shown(item)}, which names a column or measure smbkit already has",
+                        f"an item_id of its own (not {', '.join(sorted(taken))} or demo_*), e.g. q1", kind="reserved")
+            continue
         top = 5
-        if j_max is not None and r[j_max].strip():
+        if text:
             try:
-                top = int(float(r[j_max]))
-            except ValueError:
+                top = int(float(text))
+            except (ValueError, OverflowError):
                 continue  # reported by the survey_items checks
-        cols[r[j_id]] = Column(r[j_id], "int", "answer", blank_ok=True, min=1, max=top)
+        cols[item] = Column(item, "int", "answer", blank_ok=True, min=1, max=top)
     return cols
 
 

@@ -9,13 +9,19 @@ namespace, figures and widgets are cleared, so a notebook never sees another one
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
-__all__ = ["DEFAULT_CELL_TIMEOUT", "KERNEL_START_ATTEMPTS", "skip_slow_iri_checker", "kernel_manager_class", "failed_cell",
-           "shutdown_warm", "has_warm_kernel", "warm_kernel", "start_warm_kernel", "execute"]
+__all__ = ["DEFAULT_CELL_TIMEOUT", "KERNEL_START_ATTEMPTS", "STOP_GRACE_SECONDS", "skip_slow_iri_checker", "kernel_manager_class",
+           "failed_cell", "shutdown_warm", "has_warm_kernel", "warm_kernel", "start_warm_kernel", "execute", "kill_kernels",
+           "descendants", "stop_processes", "guard_worker", "worker_signals", "signal_handlers_kept",
+           "process_started"]
 
 # A kernel that dies while starting (most often two kernels racing for the same port when
 # notebooks start in parallel, papermill issue #711) is started again; so is one that hangs.
@@ -23,6 +29,158 @@ KERNEL_START_ATTEMPTS = 3
 # No cell of the shipped notebooks takes more than a few seconds on a 5,000-person company; a cell
 # still waiting after this long is treated as a hung kernel and the notebook is run again.
 DEFAULT_CELL_TIMEOUT = 300.0
+# Seconds a stopped run gives its workers and kernels to end after SIGTERM before SIGKILL
+STOP_GRACE_SECONDS = 3.0
+# How often a worker checks that the run that started it is still there (where the system cannot tell it)
+PARENT_POLL_SECONDS = 0.5
+
+_kernels: set[int] = set()  # process ids of the kernels this process started (each leads its own session)
+
+
+def kill_kernels() -> None:
+    """Kill every kernel this process started, with whatever it started in turn.
+
+    A kernel is started in a session of its own (jupyter_client), so signals to the run's
+    process group miss it; it is killed by its process group here. Nothing in a kernel is worth
+    keeping once its run is stopped.
+    """
+    for pid in list(_kernels):
+        _kernels.discard(pid)
+        try:
+            if os.getsid(pid) == pid:  # still that kernel's session, not a stranger that got its number
+                os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass  # already gone
+
+
+def process_started(pid) -> str:
+    """When process ``pid`` started (clock ticks since boot, /proc/PID/stat field 22): tells a process
+    from a later one given the same id. ``"gone"`` when there is no such process (or no /proc)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return "gone"
+
+
+def _parent_of(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return None if fields[0] == "Z" else int(fields[1])  # a zombie has ended already
+
+
+def descendants(pid: int) -> list[int]:
+    """Every living process below ``pid`` (children first), from /proc; empty where there is no /proc."""
+    if not Path("/proc").is_dir():
+        return []
+    kids: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            parent = _parent_of(int(entry))
+            if parent is not None:
+                kids.setdefault(parent, []).append(int(entry))
+    out, todo = [], list(kids.get(pid, []))
+    while todo:
+        p = todo.pop(0)
+        out.append(p)
+        todo += kids.get(p, [])
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return _parent_of(pid) is not None or not Path("/proc").is_dir()
+
+
+def stop_processes(pids, grace: float = STOP_GRACE_SECONDS) -> None:
+    """SIGTERM each process, then SIGKILL whatever still runs after ``grace`` seconds."""
+    pids = [p for p in pids if p != os.getpid()]
+    for p in pids:
+        try:
+            os.kill(p, signal.SIGTERM)
+        except (ProcessLookupError, PermissionError):
+            pass
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.05)
+    for p in pids:
+        if _alive(p):
+            try:
+                os.kill(p, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+
+def _end_worker(code: int) -> None:
+    """A worker's last act: its kernels killed, the process gone at once (no pool machinery to wait for)."""
+    kill_kernels()
+    os._exit(code)
+
+
+def worker_signals() -> None:
+    """A worker ignores Ctrl+C and ends, with its kernels, on SIGTERM.
+
+    nbclient puts handlers of its own in place while a notebook runs (it shuts its kernel down on
+    either signal) and leaves Python's defaults behind; a worker calls this again after each
+    notebook. A worker that goes on after SIGTERM is killed by its run a few seconds later.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, lambda signum, frame: _end_worker(128 + signum))
+
+
+@contextlib.contextmanager
+def signal_handlers_kept():
+    """Put back this process's SIGINT, SIGTERM and SIGHUP handlers after the block (nbclient, which
+    runs notebooks, replaces them while it runs one and leaves Python's defaults behind)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = [n for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    kept = {n: signal.getsignal(getattr(signal, n)) for n in names}
+    try:
+        yield
+    finally:
+        for n, handler in kept.items():
+            if handler is not None:
+                signal.signal(getattr(signal, n), handler)
+
+
+def guard_worker(parent: int) -> None:
+    """Make a worker process end, with its kernels, when its run ends or is stopped.
+
+    Ctrl+C reaches every process of the terminal's group: the run decides what stops, so the
+    worker ignores it. SIGTERM (sent by a run that is stopping) kills the worker's kernels and
+    ends it. If the run dies without a word (SIGKILL), Linux sends the worker SIGTERM
+    (``prctl(PR_SET_PDEATHSIG)``); elsewhere, and as a second guard, a thread sees the parent
+    change. The kernels also watch their parent (ipykernel's parent poller) and end within a
+    second of it.
+    """
+    worker_signals()
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watching thread below still guards
+    if os.getppid() != parent:  # the run ended before the guard was set
+        _end_worker(1)
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(PARENT_POLL_SECONDS)
+        _end_worker(1)
+
+    threading.Thread(target=watch, name="smbkit-parent-watch", daemon=True).start()
 
 
 def skip_slow_iri_checker() -> None:
@@ -62,7 +220,12 @@ def kernel_manager_class(log_path: Path):
             with open(log_path, "ab") as log:
                 kw["stderr"] = log
                 kw["stdout"] = log
-                return await super()._async_launch_kernel(kernel_cmd, **kw)
+                launched = await super()._async_launch_kernel(kernel_cmd, **kw)
+            process = getattr(self.provisioner, "process", None)
+            _kernels.difference_update([k for k in _kernels if not _alive(k)])  # kernels that have ended
+            if process is not None:  # known, so that a stopped run can kill it (`kill_kernels`)
+                _kernels.add(process.pid)
+            return launched
 
         @property
         def kernel_spec(self):
@@ -172,8 +335,9 @@ WARM_UP_CODE = "import smbkit\nimport matplotlib.pyplot\nimport seaborn\n"
 WARM_UP_TIMEOUT = 120.0
 
 
-def start_warm_kernel(log: Path) -> None:
-    """Worker-pool initializer: start this worker's kernel and import smbkit in it straight away.
+def start_warm_kernel(log: Path, parent: int | None = None) -> None:
+    """Worker-pool initializer: guard the worker (`guard_worker`), then start its kernel and import
+    smbkit in it straight away.
 
     `smbkit run` starts its workers before it validates the company, so the kernels start on the
     core the validation leaves idle. Any failure here is left for `execute` to meet: the kernel is
@@ -181,6 +345,8 @@ def start_warm_kernel(log: Path) -> None:
     """
     from jupyter_core.utils import run_sync
 
+    if parent is not None:
+        guard_worker(parent)
     try:
         km = warm_kernel(log)
         run_sync(km.start_kernel)(extra_arguments=["--HistoryManager.hist_file=:memory:"])  # as nbclient starts one

@@ -9,9 +9,62 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Column", "FileSpec", "Setting", "FILES", "SETTINGS", "file_spec"]
+__all__ = ["Column", "FileSpec", "Setting", "FILES", "SETTINGS", "LIMITS", "file_spec", "number_words", "MAX_FILE_BYTES",
+           "MAX_YAML_BYTES", "MAX_YAML_NODES", "MAX_CELL_CHARS", "MAX_COLUMNS", "FIRST_DATE", "LAST_DATE", "MAX_AMOUNT",
+           "RESERVED_MEASURES"]
 
 PROFICIENCY_LEVELS = "0 none, 1 basic, 2 working, 3 advanced, 4 expert"
+
+# Limits on what smbkit reads. A file that is not meant for it (or is made to hurt it) is refused
+# with a message instead of filling the memory or stopping the analyses part way.
+MAX_FILE_BYTES = 256 * 2 ** 20  # a CSV file, or an .xlsx once unpacked; ~10 million interactions rows
+MAX_YAML_BYTES = 64 * 2 ** 10  # company.yaml holds a dozen keys
+MAX_YAML_NODES = 1_000  # values YAML aliases (*name) may repeat in company.yaml ("billion laughs")
+MAX_CELL_CHARS = 32_767  # Excel's limit for one cell (Microsoft, "Excel specifications and limits")
+MAX_COLUMNS = 16_384  # Excel's limit of columns on a sheet (the same source)
+# Dates smbkit can count with: pandas keeps dates in nanoseconds, from 1677-09-21 to 2262-04-11;
+# horizons of up to 5 years and histories of decades stay inside it from any date in this range.
+FIRST_DATE, LAST_DATE = "1900-01-01", "2199-12-31"
+# The largest amount of money, driver value or metric: a quadrillion, above any company's figure in
+# any currency (a year's pay in Iranian rial is about 1e10) and, summed over all the rows a file
+# can hold, still far from the largest number a float holds (1.8e308, where sums become "inf").
+MAX_AMOUNT = 1e15
+MAX_PEOPLE = 1_000_000  # people invited to an event, FTE of one role
+# Divisors: an FTE, a workload per FTE or a tie's strength this small would turn a cost per FTE or
+# a distance (1 / weight) into a figure without meaning, or past the largest float
+MIN_SHARE = 0.01
+MAX_CHANGE_PCT = 100_000  # a thousandfold growth of a driver over the horizon
+HOURS_PER_WEEK = 168
+HOURS_PER_YEAR = 8_784  # a leap year
+MAX_MONTHS = 120  # a tool ten years from use is not a plan
+# Names smbkit gives its own survey measures (benchmarks.csv's measure column uses them too)
+RESERVED_MEASURES = ("belonging_index", "enps")
+
+
+def number_words(x: float) -> str:
+    """A limit as an owner reads it: ``1e15`` -> ``'1,000,000,000,000,000'``, ``0.5`` -> ``'0.5'``.
+
+    Examples
+    --------
+    >>> number_words(1e15), number_words(-100), number_words(0.01)
+    ('1,000,000,000,000,000', '-100', '0.01')
+    """
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:g}"
+
+
+LIMITS: tuple[tuple[str, str], ...] = (
+    ("file size", f"at most {MAX_FILE_BYTES // 2 ** 20} MiB per CSV file, and per .xlsx workbook once unpacked; "
+                  f"company.yaml at most {MAX_YAML_BYTES // 2 ** 10} KiB"),
+    ("cell", f"at most {MAX_CELL_CHARS:,} characters (Excel's limit for one cell), column names included"),
+    ("columns", f"at most {MAX_COLUMNS:,} columns per file (Excel's limit)"),
+    ("dates and months", f"from {FIRST_DATE} to {LAST_DATE}, as_of included"),
+    ("amounts", f"money, driver values and goal metrics from {number_words(-MAX_AMOUNT)} to {number_words(MAX_AMOUNT)}"),
+    ("YAML aliases", f"company.yaml may repeat at most {MAX_YAML_NODES:,} values through aliases (*name)"),
+    ("files", "only regular files in the company folder are read: a link to a file outside it, a named pipe or a device "
+              "in a file's place is refused, never read"),
+)
 
 
 @dataclass(frozen=True)
@@ -39,20 +92,20 @@ class Column:
         if self.kind == "choice":
             text = "one of " + ", ".join(self.choices)
         elif self.kind == "date":
-            text = "a date YYYY-MM-DD"
+            text = f"a date YYYY-MM-DD from {FIRST_DATE} to {LAST_DATE}"
         elif self.kind == "month":
-            text = "a month YYYY-MM"
+            text = f"a month YYYY-MM from {FIRST_DATE[:7]} to {LAST_DATE[:7]}"
         elif self.kind == "bool":
             text = "true or false"
         elif self.kind in ("int", "float"):
             text = "a whole number" if self.kind == "int" else "a number"
             if self.min is not None and self.max is not None:
-                low = f"more than {self.min:g}" if self.min_exclusive else f"from {self.min:g}"
-                text += f" {low} to {self.max:g}"
+                low = f"more than {number_words(self.min)}" if self.min_exclusive else f"from {number_words(self.min)}"
+                text += f" {low} to {number_words(self.max)}"
             elif self.min is not None:
-                text += f" > {self.min:g}" if self.min_exclusive else f" >= {self.min:g}"
+                text += f" > {number_words(self.min)}" if self.min_exclusive else f" >= {number_words(self.min)}"
             elif self.max is not None:
-                text += f" <= {self.max:g}"
+                text += f" <= {number_words(self.max)}"
         else:
             text = "text"
         if self.blank_ok:
@@ -116,8 +169,9 @@ FILES: tuple[FileSpec, ...] = (
             Column("role", "str", "Job role; match the role names used in roles.csv."),
             Column("manager_id", "str", "employee_id of the person's manager; blank for the top of the organisation.", required=False, blank_ok=True),
             Column("employment_type", "choice", "How the person is engaged.", choices=EMPLOYMENT_TYPES),
-            Column("fte", "float", "Full-time equivalent: 1 = full time, 0.5 = half time.", min=0, max=1, min_exclusive=True),
-            Column("annual_cost", "float", "Fully loaded yearly cost (pay, taxes, benefits) in the company currency.", min=0),
+            Column("fte", "float", "Full-time equivalent: 1 = full time, 0.5 = half time (at least 0.01, about 24 minutes a week).",
+                   min=MIN_SHARE, max=1),
+            Column("annual_cost", "float", "Fully loaded yearly cost (pay, taxes, benefits) in the company currency.", min=0, max=MAX_AMOUNT),
             Column("hire_date", "date", "First day of work."),
             Column("exit_date", "date", "Last day of work; blank while the person is still employed.", required=False, blank_ok=True),
             Column("exit_reason", "choice", "Why the person left; blank while employed.", required=False, blank_ok=True, choices=EXIT_REASONS),
@@ -148,8 +202,10 @@ FILES: tuple[FileSpec, ...] = (
         (
             Column("role", "str", "Role name.", unique=True),
             Column("driver", "str", "A driver from drivers.csv, or blank for a fixed-size role.", blank_ok=True),
-            Column("units_per_fte", "float", "Driver units one FTE handles over the horizon; required when driver is set.", blank_ok=True, min=0, min_exclusive=True),
-            Column("fixed_fte", "float", "FTE the role needs regardless of drivers; required when driver is blank.", blank_ok=True, min=0),
+            Column("units_per_fte", "float", "Driver units one FTE handles over the horizon; required when driver is set.", blank_ok=True,
+                   min=MIN_SHARE, max=MAX_AMOUNT),
+            Column("fixed_fte", "float", "FTE the role needs regardless of drivers; required when driver is blank.", blank_ok=True, min=0,
+                   max=MAX_PEOPLE),
         ),
         key=("role",),
         enables="demand per role (02), gaps (03)",
@@ -171,7 +227,7 @@ FILES: tuple[FileSpec, ...] = (
         "Business drivers that create work (orders, customers, revenue).",
         (
             Column("driver", "str", "Driver name.", unique=True),
-            Column("current_value", "float", "Value today, per horizon.", min=0),
+            Column("current_value", "float", "Value today, per horizon.", min=0, max=MAX_AMOUNT),
             Column("unit", "str", "Unit of the driver, for labels.", blank_ok=True),
         ),
         key=("driver",),
@@ -183,7 +239,8 @@ FILES: tuple[FileSpec, ...] = (
         (
             Column("scenario", "str", "Scenario name, e.g. growth, moderate, downturn."),
             Column("driver", "str", "A driver from drivers.csv."),
-            Column("change_pct", "float", "Change over the horizon in percent: 30 = +30%, -10 = -10%.", min=-100),
+            Column("change_pct", "float", "Change over the horizon in percent: 30 = +30%, -10 = -10%.", min=-100,
+                   max=MAX_CHANGE_PCT),
             Column("probability", "float", "Optional likelihood of the scenario; the values of all scenarios sum to 1.", required=False, blank_ok=True, min=0, max=1),
         ),
         key=("scenario", "driver"),
@@ -195,7 +252,7 @@ FILES: tuple[FileSpec, ...] = (
         (
             Column("month", "month", "Month of the value."),
             Column("driver", "str", "A driver from drivers.csv."),
-            Column("value", "float", "Value in that month.", min=0),
+            Column("value", "float", "Value in that month.", min=0, max=MAX_AMOUNT),
         ),
         key=("month", "driver"),
         enables="statistical forecast (02)",
@@ -208,9 +265,9 @@ FILES: tuple[FileSpec, ...] = (
             Column("objective", "str", "The objective this key result belongs to."),
             Column("key_result", "str", "The measurable result."),
             Column("metric", "str", "What is measured; match a driver name to use its history.", blank_ok=True),
-            Column("baseline", "float", "Value when the goal was set.", blank_ok=True),
-            Column("target", "float", "Value to reach by the due date.", blank_ok=True),
-            Column("current", "float", "Latest value.", required=False, blank_ok=True),
+            Column("baseline", "float", "Value when the goal was set.", blank_ok=True, min=-MAX_AMOUNT, max=MAX_AMOUNT),
+            Column("target", "float", "Value to reach by the due date.", blank_ok=True, min=-MAX_AMOUNT, max=MAX_AMOUNT),
+            Column("current", "float", "Latest value.", required=False, blank_ok=True, min=-MAX_AMOUNT, max=MAX_AMOUNT),
             Column("due_date", "date", "When the target is due.", blank_ok=True),
             Column("owner", "str", "A team name or an employee_id.", blank_ok=True),
             Column("parent_goal_id", "str", "goal_id of the goal this one supports; blank at the top.", required=False, blank_ok=True),
@@ -248,10 +305,11 @@ FILES: tuple[FileSpec, ...] = (
             Column("tool_category", "str", "E.g. CRM, accounting, helpdesk, RPA."),
             Column("example_tool", "str", "An example product.", blank_ok=True),
             Column("automatable_share", "float", "Share of the task's hours the tool takes over.", min=0, max=1),
-            Column("one_time_cost", "float", "Set-up cost.", min=0),
-            Column("annual_cost", "float", "Yearly licence and running cost.", min=0),
-            Column("oversight_hours_per_week", "float", "Hours per week a person spends reviewing the tool's work.", min=0),
-            Column("months_to_implement", "float", "Months until the tool is in use.", min=0),
+            Column("one_time_cost", "float", "Set-up cost.", min=0, max=MAX_AMOUNT),
+            Column("annual_cost", "float", "Yearly licence and running cost.", min=0, max=MAX_AMOUNT),
+            Column("oversight_hours_per_week", "float", "Hours per week a person spends reviewing the tool's work.", min=0,
+                   max=HOURS_PER_WEEK),
+            Column("months_to_implement", "float", "Months until the tool is in use.", min=0, max=MAX_MONTHS),
         ),
         key=("option_id",),
         enables="automation options, ROI and payback (04)",
@@ -302,7 +360,7 @@ FILES: tuple[FileSpec, ...] = (
         ),
         enables="belonging metrics (05)",
         extra_note="Plus one column per item_id of survey_items.csv holding an answer from 1 to that "
-        "item's scale_max (or blank), and optional demo_* columns.",
+        "item's scale_max (or blank), and optional demo_* columns. Other columns are not read.",
     ),
     FileSpec(
         "benchmarks",
@@ -331,8 +389,8 @@ FILES: tuple[FileSpec, ...] = (
         (
             Column("event_id", "str", "Identifier of the event.", unique=True),
             Column("date", "date", "Date of the event."),
-            Column("invited", "int", "People invited.", min=0),
-            Column("attended", "int", "People who came; at most invited.", min=0),
+            Column("invited", "int", "People invited.", min=0, max=MAX_PEOPLE),
+            Column("attended", "int", "People who came; at most invited.", min=0, max=MAX_PEOPLE),
         ),
         key=("event_id",),
         enables="event participation (05)",
@@ -345,15 +403,15 @@ FILES: tuple[FileSpec, ...] = (
             Column("program", "str", "Name of the programme."),
             Column("skill", "str", "Skill it builds.", blank_ok=True),
             Column("start_date", "date", "Start of the programme."),
-            Column("cost", "float", "Fully loaded cost for this person.", min=0),
-            Column("hours", "float", "Hours spent.", min=0),
+            Column("cost", "float", "Fully loaded cost for this person.", min=0, max=MAX_AMOUNT),
+            Column("hours", "float", "Hours spent.", min=0, max=HOURS_PER_YEAR),
             Column("reaction", "float", "Level 1: how useful the person found it.", blank_ok=True, min=1, max=5),
             Column("pre_score", "float", "Level 2: test score before.", blank_ok=True, min=0, max=100),
             Column("post_score", "float", "Level 2: test score after.", blank_ok=True, min=0, max=100),
             Column("behavior", "float", "Level 3: how far the person applies it at work.", blank_ok=True, min=1, max=5),
             Column("result_value", "float", "Level 4: yearly money value of the result for this person, if measured, before "
                    "isolating the programme's part (notebook 03 credits a stated share of it to the programme).", required=False,
-                   blank_ok=True),
+                   blank_ok=True, min=-MAX_AMOUNT, max=MAX_AMOUNT),
         ),
         enables="learning plan and evaluation (03)",
     ),
@@ -363,10 +421,11 @@ FILES: tuple[FileSpec, ...] = (
         (
             Column("source_id", "str", "A person in employees.csv."),
             Column("target_id", "str", "A person in employees.csv."),
-            Column("weight", "float", "Strength of the tie, e.g. messages or meetings.", min=0, min_exclusive=True),
+            Column("weight", "float", "Strength of the tie, e.g. messages or meetings.", min=MIN_SHARE, max=MAX_AMOUNT),
             Column("period", "month", "Month of the interactions."),
         ),
         enables="collaboration network (05)",
+        extra_note="Other columns are not read.",
     ),
     FileSpec(
         "outcomes",
@@ -375,7 +434,7 @@ FILES: tuple[FileSpec, ...] = (
             Column("team", "str", "Team name."),
             Column("period", "month", "Month."),
             Column("metric", "str", "E.g. customer_satisfaction, sales."),
-            Column("value", "float", "Value in that month."),
+            Column("value", "float", "Value in that month.", min=-MAX_AMOUNT, max=MAX_AMOUNT),
         ),
         key=("team", "period", "metric"),
         enables="belonging and outcomes (05)",

@@ -13,12 +13,13 @@ import os
 import sys
 import time
 from concurrent.futures import as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from . import runcache
+from ._output import OutputLock
 from ._runner import DEFAULT_CELL_TIMEOUT
 from .data import InputError
 from .errors import UsageError
@@ -94,16 +95,21 @@ def batch(clients_dir, out_dir, *, notebooks: list[str] | None = None, parameter
     """
     clients_dir, out_dir = Path(clients_dir).resolve(), Path(out_dir).resolve()
     folders = _check(clients_dir, out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if scheduler:
-        results = _on_dask(folders, out_dir, scheduler, notebooks, parameters, cell_timeout)
-    else:
-        try:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"the output folder {out_dir} is a file; choose a folder")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        lock = OutputLock(out_dir)  # one batch at a time here; each company's folder has its own lock too
+    except OSError as e:
+        raise UsageError(f"cannot write into the output folder {out_dir}: {e.strerror or e}") from None
+    try:
+        if scheduler:
+            results = _on_dask(folders, out_dir, scheduler, notebooks, parameters, cell_timeout)
+        else:
             results = _local(folders, out_dir, notebooks, parameters, workers or os.cpu_count() or 1, progress, cell_timeout)
-        finally:  # interrupted or not, no cached company (it holds names) stays behind
-            for f in folders:
-                runcache.remove(out_dir / f.name)
-    summary_table(results).to_csv(out_dir / SUMMARY_FILE, index=False)
+        summary_table(results).to_csv(out_dir / SUMMARY_FILE, index=False)
+    finally:
+        lock.release()
     return results
 
 
@@ -115,7 +121,7 @@ def _local(folders, out_dir, notebooks, parameters, workers, progress, cell_time
     bar = None
     # the workers start their kernels while the companies are checked; each company's notebooks are
     # handed out as soon as it has passed, so the first companies finish first
-    with NotebookPool(max(1, workers), out_dir / "logs" / "kernels.log") as pool:
+    with NotebookPool(max(1, workers), out_dir / "logs" / "kernels.log") as pool, _stopped_cleanly(pool, prepared, done):
         futures = {}
         for f in folders:
             out = out_dir / f.name
@@ -152,6 +158,19 @@ def _local(folders, out_dir, notebooks, parameters, workers, progress, cell_time
     if bar is not None:
         bar.close()
     return [done[f.name] for f in folders]
+
+
+@contextmanager
+def _stopped_cleanly(pool: NotebookPool, prepared: dict, done: dict):
+    """Stopped or failed part way: workers and kernels stopped, every unfinished company's folder left as it was."""
+    try:
+        yield
+    except BaseException:
+        pool.terminate()
+        for name, run_ in prepared.items():
+            if name not in done:
+                run_.abandon()
+        raise
 
 
 def run_company(data_dir: str, out_dir: str, notebooks, parameters, cell_timeout: float) -> dict:

@@ -1,7 +1,8 @@
 """The ``smbkit`` command: init, dictionary, validate, import-survey, run, batch, app, lab.
 
 Exit status: 0 success; 1 a notebook failed (named, with its cell; what ran is kept); 2 the
-input or the command line is wrong (one message per problem, never a traceback).
+input or the command line is wrong (one message per problem, never a traceback); 128 + the
+signal's number when stopped (130 for Ctrl+C, 143 for SIGTERM), the output folder as it was.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from ._runner import DEFAULT_CELL_TIMEOUT
+from .app import IDLE_MINUTES, MAX_PAGES
 
 __all__ = ["main"]
 
@@ -55,6 +57,17 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--scheduler", metavar="ADDRESS", help="a Dask scheduler, e.g. tcp://10.0.0.5:8786: run each company there")
     s = sub.add_parser("app", help="open the notebooks as a no-code app in the browser (localhost, no code shown)")
     _server_options(s, 8866)
+    s.add_argument("--clients", metavar="FOLDER",
+                   help="a folder with one sub-folder per company: the start page lists them and opens any (default company: "
+                        "--data, else the first valid one)")
+    s.add_argument("--save-dir", metavar="FOLDER",
+                   help="where the data editor writes its dated copies (default: the --clients folder, else ./smbkit-companies)")
+    s.add_argument("--max-pages", type=int, default=MAX_PAGES, metavar="N",
+                   help=f"pages open at once, each with its own kernel; one more is refused (default: {MAX_PAGES})")
+    s.add_argument("--idle-minutes", type=float, default=IDLE_MINUTES, metavar="M",
+                   help=f"shut down a page's kernel after M minutes idle without a browser connected (default: {IDLE_MINUTES:g})")
+    s.add_argument("--no-preheat", action="store_true",
+                   help="start each page's kernel when the page is asked for, not in advance (slower pages, less memory)")
     s = sub.add_parser("lab", help="open the notebooks in JupyterLab with a company selected")
     _server_options(s, 8888)
     s.add_argument("--dir", default="smbkit-notebooks",
@@ -91,16 +104,39 @@ def _parse_parameters(items: list[str]) -> dict:
     return params
 
 
+# Signals that stop a run the way Ctrl+C does (its workers and kernels stopped, its output dropped)
+STOP_SIGNALS = ("SIGTERM", "SIGHUP")
+
+
+def _raise_stopped(signum, frame):
+    from .errors import Stopped
+
+    raise Stopped(signum)
+
+
 def main(argv=None) -> int:
+    import signal
+    import threading
+
     from ._runner import skip_slow_iri_checker
 
     skip_slow_iri_checker()
     args = _parser().parse_args(argv)
+    previous = {}
+    if threading.current_thread() is threading.main_thread():  # signal handlers belong to the main thread
+        for name in STOP_SIGNALS:
+            if hasattr(signal, name):
+                previous[name] = signal.signal(getattr(signal, name), _raise_stopped)
     try:
         return _COMMANDS[args.command](args)
-    except KeyboardInterrupt:
-        print("smbkit: stopped by the user", file=sys.stderr)
-        return EXIT_FAILED
+    except KeyboardInterrupt as e:
+        signum = getattr(e, "signum", signal.SIGINT)
+        print(f"smbkit: stopped ({signal.Signals(signum).name}); workers and kernels are stopped, and the output folder "
+              "holds what it held before", file=sys.stderr)
+        return 128 + int(signum)
+    finally:
+        for name, handler in previous.items():
+            signal.signal(getattr(signal, name), handler)
 
 
 def _init(args) -> int:
@@ -139,10 +175,8 @@ def _validate(args) -> int:
 def _import_survey(args) -> int:
     import datetime as dt
 
-    import pandas as pd
-
     from .data import InputError
-    from .importers import read_google_forms, read_surveymonkey
+    from .importers import read_google_forms, read_items, read_surveymonkey
 
     out = Path(args.out)
     try:
@@ -162,11 +196,7 @@ def _import_survey(args) -> int:
             return EXIT_INVALID
         mapping[question] = target.strip()
     try:
-        items = pd.read_csv(args.items, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        if not {"item_id", "text"} <= set(items.columns):
-            print(f"smbkit import-survey: {args.items} needs the columns item_id and text (see smbkit dictionary)", file=sys.stderr)
-            return EXIT_INVALID
-        items["scale_max"] = pd.to_numeric(items.get("scale_max", pd.Series(dtype=str)).replace("", None), errors="coerce")
+        items = read_items(args.items)
         reader = read_google_forms if args.format == "google-forms" else read_surveymonkey
         result = reader(args.export, items, wave=args.wave, columns=mapping)
     except InputError as e:
@@ -224,7 +254,7 @@ def _run(args) -> int:
     try:
         params, names = _common(args)
         result = run(args.data, args.out, notebooks=names, parameters=params, workers=args.workers,
-                     progress=sys.stderr.isatty(), cell_timeout=args.cell_timeout)
+                     progress=sys.stderr.isatty(), cell_timeout=args.cell_timeout, pdf=args.pdf)
     except InputError as e:
         _print_input_error(e)
         return EXIT_INVALID
@@ -239,13 +269,10 @@ def _run(args) -> int:
     print(f"{done} of {len(result.notebooks)} notebooks ran; report: {out / 'report.html'} (decision brief: {out / 'brief.html'}); "
           f"{len(result.tables)} tables in {out / 'tables'} and {out / 'tables.xlsx'}.")
     if args.pdf:
-        from .report import print_pdf
-
-        try:
-            print(f"PDF: {print_pdf(result.report, result.report.with_suffix('.pdf'))}")
-        except (FileNotFoundError, RuntimeError, OSError) as e:
-            print(f"smbkit run: {e}", file=sys.stderr)
+        if result.pdf_error:
+            print(f"smbkit run: {result.pdf_error}", file=sys.stderr)
             return EXIT_FAILED
+        print(f"PDF: {result.report.with_suffix('.pdf')}")
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
@@ -280,16 +307,52 @@ def _server_port(args, command: str) -> int | None:
     return args.port
 
 
+def _clients_default(clients: Path):
+    """The first company under a clients folder that passes validation (None when none does)."""
+    from .app import Companies
+    from .data import InputError, load_company
+
+    for folder in Companies(clients, (clients,)).folders().values():
+        try:
+            load_company(folder)
+        except InputError:
+            continue
+        return folder
+    return None
+
+
 def _app(args) -> int:
-    from .app import app_command, serve
+    from .app import CLIENTS_ENV, DEFAULT_SAVE_DIR, SAVE_ENV, app_command, serve
+    from .data import sample_dir
     from .notebooks import START
 
-    folder = _company_for_server(args, "app")
+    env = {}
+    clients = Path(args.clients).resolve() if args.clients else None
+    if clients is not None:
+        if not clients.is_dir():
+            print(f"smbkit app: --clients {clients} is not a folder", file=sys.stderr)
+            return EXIT_INVALID
+        env[CLIENTS_ENV] = str(clients)
+    if args.max_pages < 1 or args.idle_minutes <= 0:
+        print(f"smbkit app: --max-pages must be at least 1 and --idle-minutes more than 0; got: {args.max_pages!r}, "
+              f"{args.idle_minutes!r}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.data or clients is None:
+        folder = _company_for_server(args, "app")
+    else:
+        folder = _clients_default(clients) or sample_dir()
     port = _server_port(args, "app")
     if folder is None or port is None:
         return EXIT_INVALID
+    save = Path(args.save_dir).resolve() if args.save_dir else (clients or Path.cwd() / DEFAULT_SAVE_DIR)
+    if save.is_relative_to(folder.resolve()):
+        print(f"smbkit app: --save-dir {save} is inside the company folder, which is never changed; choose another folder",
+              file=sys.stderr)
+        return EXIT_INVALID
+    env[SAVE_ENV] = str(save)
     address = f"http://127.0.0.1:{port}/voila/render/{START}.ipynb"
-    return serve(app_command(port), folder, port, address)
+    command = app_command(port, preheat=not args.no_preheat, max_pages=args.max_pages, idle_minutes=args.idle_minutes)
+    return serve(command, folder, port, address, env=env)
 
 
 def _lab(args) -> int:

@@ -12,8 +12,9 @@ import pandas as pd
 
 from . import _validation as v
 from . import privacy, runcache
+from ._files import locate_files, read_raw
 from ._links import check_links, survey_item_columns
-from ._schema import FILES, SETTINGS, file_spec
+from ._schema import FILES, LIMITS, RESERVED_MEASURES, SETTINGS, file_spec
 from ._validation import InputError, Problem
 
 __all__ = [
@@ -68,6 +69,7 @@ class Company:
     settings: Settings
     tables: dict[str, pd.DataFrame]
     sources: dict[str, str]
+    notes: tuple[str, ...] = ()  # what the loader adjusted in valid but unusual data, in plain words
     memo: dict = field(default_factory=dict, repr=False, compare=False)  # results computed once per company (see `remember`)
 
     def remember(self, key: str, compute):
@@ -130,6 +132,21 @@ def sample_dir() -> Path:
 
 
 
+# Files that can hold millions of rows: only the columns of the contract are read from them
+# (and demo_* and the survey's item columns); other files keep every column, as text.
+LARGE_FILES = ("interactions", "survey_responses")
+
+
+def _columns_kept(name: str, raw: dict):
+    """Which header names of file ``name`` are read (None: all of them)."""
+    if name not in LARGE_FILES:
+        return None
+    known = set(file_spec(name).columns_by_name)
+    if name == "survey_responses":
+        known |= set(survey_item_columns(raw, None))
+    return lambda h: h in known or h.startswith("demo_")
+
+
 def load_company(path, *, run_cache=None) -> Company:
     """Read and validate a company folder.
 
@@ -166,15 +183,18 @@ def load_company(path, *, run_cache=None) -> Company:
         raise InputError(folder, [Problem(str(folder), None, None, "no such folder", "a company folder (see `smbkit init`)")])
     out = v.Collector()
     settings_raw = v.read_settings(folder, out)
-    places = v.locate_files(folder, out)
+    places = locate_files(folder, out)
     if "employees" not in places:
         out.add("employees.csv", None, None, "no such file",
                 "an employees.csv (or .xlsx) with one row per person (run `smbkit init` for a template)", kind="missing")
     raw = {}
-    for name, place in places.items():
-        table = v.read_raw(place, out)
+    # survey_items first: it says which columns of survey_responses hold answers, so that only the
+    # columns smbkit uses are kept from the two files that can be large
+    for name in sorted(places, key=lambda n: n != "survey_items"):
+        table = read_raw(places[name], out, inside=folder, keep=_columns_kept(name, raw))
         if table is not None:
             raw[name] = table
+    raw = {name: raw[name] for name in places if name in raw}  # back in the contract's order
     tables: dict[str, pd.DataFrame] = {}
     for name, table in raw.items():
         spec = file_spec(name)
@@ -192,8 +212,26 @@ def load_company(path, *, run_cache=None) -> Company:
     problems = out.finish()
     if problems:
         raise InputError(folder, problems)
+    notes = _rename_reserved_dimensions(tables)
     tables = privacy.protect_free_text(tables, show_names=settings.show_names)
-    return Company(folder, settings, tables, {n: t.source for n, t in raw.items()})
+    return Company(folder, settings, tables, {n: t.source for n, t in raw.items()}, tuple(notes))
+
+
+def _rename_reserved_dimensions(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Give a survey dimension named like one of smbkit's own measures (the Belonging Index, eNPS) a
+    name of its own, so the two are never mixed up; return what was renamed, in plain words."""
+    items = tables.get("survey_items")
+    if items is None:
+        return []
+    notes = []
+    for name in RESERVED_MEASURES:
+        if (items["dimension"] == name).any():
+            new = f"{name} (dimension)"
+            items["dimension"] = items["dimension"].where(items["dimension"] != name, new)
+            notes.append(f"Your survey has a dimension named {name!r}, the name smbkit gives its own measure "
+                         f"({'the mean of every dimension' if name == 'belonging_index' else 'the Net Promoter question'}); "
+                         f"it is shown as {new!r} so that the two are never mixed up.")
+    return notes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,12 +295,8 @@ def data_dictionary() -> pd.DataFrame:
     """
     rows = []
     for s in SETTINGS:
-        allowed = {"str": "text", "bool": "true or false", "date": "a date YYYY-MM-DD",
-                   "choice": "one of " + ", ".join(s.choices)}.get(s.kind)
-        if allowed is None:
-            allowed = ("a whole number" if s.kind == "int" else "a number") + f" from {s.min:g} to {s.max:g}"
         default = "required" if s.required else f"default {s.default}"
-        rows.append(("company.yaml", s.key, True, s.required, f"{allowed} ({default})", s.meaning))
+        rows.append(("company.yaml", s.key, True, s.required, f"{v.setting_words(s)} ({default})", s.meaning))
     for spec in FILES:
         for c in spec.columns:
             rows.append((f"{spec.name}.csv", c.name, spec.required, c.required, c.allowed(), c.meaning))
@@ -290,4 +324,7 @@ def data_dictionary_markdown() -> str:
             out.append(f"| {c.name} | {'yes' if c.required else 'no'} | {c.allowed()} | {c.meaning} |")
         if spec.extra_note:
             out += ["", spec.extra_note]
+    out += ["", "## Limits", "", "What smbkit reads, at most; beyond it a file or cell is refused with a message "
+            "naming it (never read in part).", "", "| what | limit |", "|---|---|"]
+    out += [f"| {what} | {limit} |" for what, limit in LIMITS]
     return "\n".join(out) + "\n"

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import warnings
 
-__all__ = ["SmbkitWarning", "SmallSampleWarning", "WeakFitWarning", "NoConvergenceWarning", "UsageError", "warn", "fit_and_check"]
+__all__ = ["SmbkitWarning", "SmallSampleWarning", "WeakFitWarning", "NoConvergenceWarning", "UsageError", "Stopped", "warn",
+           "fit_and_check"]
 
 
 class SmbkitWarning(UserWarning):
@@ -31,6 +32,16 @@ class NoConvergenceWarning(SmbkitWarning):
 class UsageError(ValueError):
     """A command or function was asked for something it cannot do (bad folders, unknown notebook,
     scenario or parameter)."""
+
+
+class Stopped(KeyboardInterrupt):
+    """A run was told to stop by a signal (SIGTERM, SIGHUP); handled wherever Ctrl+C is."""
+
+    def __init__(self, signum: int):
+        import signal
+
+        self.signum = signum
+        super().__init__(f"stopped by {signal.Signals(signum).name}")
 
 
 def warn(category: type[SmbkitWarning], message: str) -> None:

@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._validation import InputError, Problem, csv_records
+from ._files import csv_records, read_input_file
+from ._schema import MAX_CELL_CHARS, MAX_FILE_BYTES
+from ._validation import Collector, InputError, Problem
 
-__all__ = ["SurveyImport", "read_google_forms", "read_surveymonkey", "AGREE_LABELS"]
+__all__ = ["SurveyImport", "read_google_forms", "read_surveymonkey", "read_items", "AGREE_LABELS"]
 
 # Answer labels of the usual agreement scales, mapped to 1..5 (both survey tools export labels
 # when "actual answer text" is chosen).
@@ -37,12 +39,43 @@ def _norm(text) -> str:
     return re.sub(r"\s+", " ", str(text or "")).strip().casefold().rstrip(" ?.:*")
 
 
+def _read_bytes(path) -> bytes:
+    """A file the user named, if it is a regular file within the size limit (a named pipe would make us wait for ever)."""
+    path = Path(path)
+    out = Collector()
+    data = read_input_file(path, out, limit=MAX_FILE_BYTES)
+    if data is None:
+        raise InputError(path.parent, out.finish())
+    return data
+
+
 def _read_rows(path: Path) -> list[list[str]]:
     try:
-        return csv_records(Path(path).read_bytes())
+        return csv_records(_read_bytes(path))
     except UnicodeDecodeError as e:
         raise InputError(Path(path).parent, [Problem(Path(path).name, None, None, f"bytes that are not UTF-8 text (at byte {e.start})",
                                                      "the CSV exactly as the survey tool exported it (UTF-8)")]) from None
+    except ValueError as e:  # a cell longer than the csv module reads
+        raise InputError(Path(path).parent, [Problem(Path(path).name, None, None, f"a cell that cannot be read ({e})",
+                                                     f"at most {MAX_CELL_CHARS:,} characters in a cell")]) from None
+
+
+def read_items(path) -> pd.DataFrame:
+    """survey_items.csv as text for an import: ``item_id``, ``text`` and ``scale_max`` (a number, or missing).
+
+    Raises
+    ------
+    InputError
+        The file cannot be read, or lacks the columns item_id and text.
+    """
+    import io
+
+    items = pd.read_csv(io.BytesIO(_read_bytes(path)), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    if not {"item_id", "text"} <= set(items.columns):
+        raise InputError(Path(path).parent, [Problem(Path(path).name, 1, None, f"the columns {', '.join(map(repr, items.columns))}",
+                                                     "the columns item_id and text (see smbkit dictionary)")])
+    items["scale_max"] = pd.to_numeric(items.get("scale_max", pd.Series(dtype=str)).replace("", None), errors="coerce")
+    return items
 
 
 def _map_columns(headers: list[str], items: pd.DataFrame, columns: dict | None) -> dict[int, str]:

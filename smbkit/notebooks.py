@@ -1,7 +1,8 @@
 """The shipped notebooks: one list with each notebook's title, the question it answers and what it shows.
 
 The runner, the report and the app all read this list; a test checks it against the notebooks'
-own headings.
+own headings. The app's own pages (the start page, the data editor) are listed apart, in
+`APP_PAGES`: they are not analyses, so `smbkit run` and the report never run them.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from pathlib import Path
 
 from .errors import UsageError
 
-__all__ = ["Notebook", "NOTEBOOKS", "START", "names", "notebook", "notebooks_dir", "select_notebooks"]
+__all__ = ["Notebook", "NOTEBOOKS", "START", "EDITOR", "AppPage", "APP_PAGES", "app_page", "names", "notebook", "notebooks_dir",
+           "select_notebooks"]
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,33 @@ NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("05_measure_belonging", "05 · Measure belonging", "Do people feel they belong, and where is it at risk?",
              "Whether people feel they belong, where it is at risk, and who may be thinking of leaving."),
 )
-START = "00_start_here"  # the app's start page: which company is open, and the five notebooks
+START = "00_start_here"  # the app's start page: which company is open, the five notebooks, the company picker
+EDITOR = "00_edit_data"  # the app's data editor
+
+
+@dataclass(frozen=True)
+class AppPage:
+    """A page of the app that is not an analysis: its file name (without .ipynb), title and a one-line summary."""
+
+    name: str
+    title: str
+    summary: str
+
+
+APP_PAGES: tuple[AppPage, ...] = (
+    AppPage(START, "smbkit · Start here", "Which company is open, the five notebooks, and the other companies the app can open."),
+    AppPage(EDITOR, "Edit your data", "Change the company's tables here, checked as you type; saving makes a new dated copy "
+            "of the folder and never changes the original."),
+)
 _BY_NAME = {n.name: n for n in NOTEBOOKS}
+
+
+def app_page(name: str) -> AppPage:
+    """The `AppPage` called ``name``."""
+    for page in APP_PAGES:
+        if page.name == name:
+            return page
+    raise UsageError(f"unknown app page {name!r}; the app pages are {', '.join(p.name for p in APP_PAGES)}")
 
 
 def names() -> list[str]:

@@ -14,6 +14,7 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
+from .show import text_as_typed
 from .workforce import NARROW_SPAN, WIDE_SPAN
 
 __all__ = [
@@ -71,6 +72,7 @@ def _groups(table: pd.DataFrame) -> pd.DataFrame:
     return table[table[key] != "All"]
 
 
+@text_as_typed
 def headcount_chart(table: pd.DataFrame, *, ax=None):
     """Horizontal bars: FTE per group, labelled with its share of the total cost."""
     ax = _axes(ax, (8, 0.5 * len(table) + 1.5))
@@ -85,6 +87,7 @@ def headcount_chart(table: pd.DataFrame, *, ax=None):
     return ax
 
 
+@text_as_typed
 def tenure_chart(bands: pd.DataFrame, *, ax=None):
     """Bars: people per tenure band."""
     ax = _axes(ax, (7, 3.5))
@@ -99,6 +102,7 @@ def tenure_chart(bands: pd.DataFrame, *, ax=None):
 SPAN_BARS = 40  # a chart of more managers is unreadable: the widest spans are drawn
 
 
+@text_as_typed
 def span_chart(spans: pd.DataFrame, *, ax=None):
     """Bars: direct reports per manager (the `SPAN_BARS` widest when there are more), with the range of McKinsey's manager archetypes shaded."""
     shown = spans if len(spans) <= SPAN_BARS else spans.sort_values("direct_reports", ascending=False, kind="stable").head(SPAN_BARS)
@@ -141,6 +145,7 @@ def _heatmap(grid: pd.DataFrame, ax, *, cmap, vmin: float, vmax: float, labels=N
     return ax
 
 
+@text_as_typed
 def skills_heatmap(matrix: pd.DataFrame, *, ax=None):
     """Heatmap of proficiency (0 none to 4 expert) by person or group and skill."""
     ax = _axes(ax, (max(6, 0.45 * matrix.shape[1] + 3), max(3, 0.22 * matrix.shape[0] + 1.5)))
@@ -152,6 +157,7 @@ def skills_heatmap(matrix: pd.DataFrame, *, ax=None):
     return ax
 
 
+@text_as_typed
 def coverage_chart(coverage: pd.DataFrame, *, ax=None):
     """Bars: people at advanced level per skill; single points of failure and uncovered critical skills stand out."""
     ax = _axes(ax, (8, 0.32 * len(coverage) + 1.5))
@@ -166,6 +172,7 @@ def coverage_chart(coverage: pd.DataFrame, *, ax=None):
     return ax
 
 
+@text_as_typed
 def turnover_chart(by_team: pd.DataFrame, *, ax=None):
     """Stacked bars: yearly turnover rate per team, split into voluntary and other exits."""
     ax = _axes(ax, (8, 0.5 * len(by_team) + 1.5))
@@ -182,6 +189,7 @@ def turnover_chart(by_team: pd.DataFrame, *, ax=None):
     return ax
 
 
+@text_as_typed
 def absence_chart(by_team: pd.DataFrame, *, ax=None):
     """Bars: absence rate per team; hidden (small) teams drawn as a labelled gap."""
     ax = _axes(ax, (8, 0.5 * len(by_team) + 1.5))
@@ -199,6 +207,7 @@ def absence_chart(by_team: pd.DataFrame, *, ax=None):
     return ax
 
 
+@text_as_typed
 def representation_chart(table: pd.DataFrame, *, ax=None):
     """Bars: share of people per demographic group; hidden groups labelled, never drawn."""
     ax = _axes(ax, (7, 0.4 * len(table) + 1.5))
@@ -217,6 +226,7 @@ def representation_chart(table: pd.DataFrame, *, ax=None):
 BAND_COLORS = {"green": PALETTE[2], "yellow": PALETTE[1], "red": PALETTE[5], "not scored": MUTED}
 
 
+@text_as_typed
 def okr_chart(tree: pd.DataFrame, *, ax=None):
     """Bars: score of every key result in tree order, coloured by band, with the band limits drawn."""
     from .goals import GREEN, YELLOW
@@ -235,6 +245,7 @@ def okr_chart(tree: pd.DataFrame, *, ax=None):
     return ax
 
 
+@text_as_typed
 def scenario_chart(table: pd.DataFrame, *, ax=None):
     """Grouped bars: FTE per role today and planned under each scenario (roles whose need changes)."""
     changing = table.groupby("role", sort=False)["change_fte"].apply(lambda s: (s.abs() > 1e-9).any())
@@ -256,6 +267,7 @@ def scenario_chart(table: pd.DataFrame, *, ax=None):
     return ax
 
 
+@text_as_typed
 def forecast_chart(forecasts: dict, *, ax=None):
     """Lines: each driver's history and forecast, indexed to its last 12 months' monthly average = 100, with 80% bands."""
     ax = _axes(ax, (9, 4.5))
@@ -272,6 +284,7 @@ def forecast_chart(forecasts: dict, *, ax=None):
     return ax
 
 
+@text_as_typed
 def belonging_trend_chart(summary: pd.DataFrame, forecast: pd.DataFrame | None = None, *, ax=None):
     """Lines: Belonging Index and each dimension per wave; the next wave's forecast with its 80% and 95% ranges."""
     ax = _axes(ax, (9, 4.5))
@@ -291,9 +304,16 @@ def belonging_trend_chart(summary: pd.DataFrame, forecast: pd.DataFrame | None =
     return ax
 
 
-def score_heatmap(results: pd.DataFrame, by: str, *, ax=None):
-    """Heatmap: latest wave's Belonging Index and dimension scores per group; hidden cells drawn hatched and labelled."""
-    latest = results[(results["wave"] == results["wave"].max()) & (results["measure"] != "enps")]
+@text_as_typed
+def score_heatmap(results: pd.DataFrame, by: str, *, wave=None, ax=None):
+    """Heatmap: one wave's Belonging Index and dimension scores per group; hidden cells drawn hatched and labelled.
+
+    ``wave`` is the survey wave to show (a date); default the latest in ``results``. The title names
+    the wave shown, and says when it is the latest.
+    """
+    waves = pd.to_datetime(results["wave"])
+    shown = waves.max() if wave is None else pd.Timestamp(wave)
+    latest = results[(waves == shown) & (results["measure"] != "enps")]
     measures = list(dict.fromkeys(latest["measure"]))
     groups = list(dict.fromkeys(latest[by]))
     grid = latest.pivot_table(index=by, columns="measure", values="score", aggfunc="first", dropna=False).reindex(index=groups, columns=measures)
@@ -307,10 +327,12 @@ def score_heatmap(results: pd.DataFrame, by: str, *, ax=None):
     for label in ax.get_xticklabels():
         label.set_horizontalalignment("right")
     ax.tick_params(axis="y", rotation=0)
-    ax.set_title(f"Belonging by {by.removeprefix('demo_').replace('_', ' ')}, latest wave")
+    which = "latest wave" if shown == waves.max() else "wave"
+    ax.set_title(f"Belonging by {by.removeprefix('demo_').replace('_', ' ')}, {which} of {shown.date()}")
     return ax
 
 
+@text_as_typed
 def drivers_chart(drivers: pd.DataFrame, *, ax=None):
     """Scatter: each item's favourable share against its link with eNPS; the medians split priorities from strengths."""
     ax = _axes(ax, (8, 5))
@@ -329,6 +351,7 @@ def drivers_chart(drivers: pd.DataFrame, *, ax=None):
     return ax
 
 
+@text_as_typed
 def skill_gap_heatmap(gaps: pd.DataFrame, *, ax=None):
     """Heatmap: people missing at the required level, by role and skill (blank where the role does not need the skill)."""
     grid = gaps.pivot_table(index="role", columns="skill", values="gap", aggfunc="sum")
@@ -348,6 +371,7 @@ def skill_gap_heatmap(gaps: pd.DataFrame, *, ax=None):
 QUADRANT_COLOURS = {"automate": PALETTE[0], "augment": PALETTE[1], "keep human": PALETTE[5], "review": MUTED}
 
 
+@text_as_typed
 def quadrant_chart(scores: pd.DataFrame, *, cut: float = 50.0, ax=None):
     """Scatter of tasks: automation potential against human judgement, one colour per quadrant, task ids as labels."""
     ax = _axes(ax, (8, 6))
@@ -371,6 +395,7 @@ def quadrant_chart(scores: pd.DataFrame, *, cut: float = 50.0, ax=None):
     return ax
 
 
+@text_as_typed
 def sensitivity_heatmap(grid: pd.DataFrame, *, currency: str = "", ax=None):
     """Heatmap of the plan's NPV as the tools take more or less of the work and cost more or less."""
     ax = _axes(ax, (7, 4.5))
@@ -388,6 +413,7 @@ def sensitivity_heatmap(grid: pd.DataFrame, *, currency: str = "", ax=None):
     return ax
 
 
+@text_as_typed
 def hours_shift_chart(table: pd.DataFrame, *, ax=None):
     """Stacked bars per role, before and after the plan: hours a week by kind of work."""
     roles = list(dict.fromkeys(table["role"]))
@@ -409,6 +435,7 @@ def hours_shift_chart(table: pd.DataFrame, *, ax=None):
     return ax
 
 
+@text_as_typed
 def mps_chart(table: pd.DataFrame, *, ax=None):
     """Motivating potential per role before and after; estimates drawn hatched; hidden roles left out."""
     shown = table.dropna(subset=["mps"])
@@ -430,6 +457,7 @@ def mps_chart(table: pd.DataFrame, *, ax=None):
     return ax
 
 
+@text_as_typed
 def retention_chart(curves: pd.DataFrame, *, ax=None):
     """Kaplan-Meier step curves: share of people still employed by years of tenure, company and groups."""
     ax = _axes(ax, (8, 4.5))
@@ -448,15 +476,16 @@ def retention_chart(curves: pd.DataFrame, *, ax=None):
     return ax
 
 
+@text_as_typed
 def profiles_chart(profiles: pd.DataFrame, *, ax=None):
     """Grouped bars: each belonging profile's mean score per dimension."""
     dims = [c for c in profiles.columns if c not in ("profile", "people", "share_pct", "description", "silhouette")]
     ax = _axes(ax, (8, 4))
     width = 0.8 / max(1, len(profiles))
     x = np.arange(len(dims))
-    for k, r in enumerate(profiles.itertuples()):
-        ax.bar(x + k * width, [getattr(r, d) for d in dims], width=width, color=PALETTE[k % len(PALETTE)],
-               label=f"{r.profile}: {r.people} people")
+    # by position, not attribute: a dimension may be called "team spirit", which no attribute can be
+    for k, (label, people, scores) in enumerate(zip(profiles["profile"], profiles["people"], profiles[dims].to_numpy())):
+        ax.bar(x + k * width, scores, width=width, color=PALETTE[k % len(PALETTE)], label=f"{label}: {people} people")
     ax.set_xticks(x + width * (len(profiles) - 1) / 2, [d.replace("_", " ") for d in dims])
     ax.set_ylim(0, 100)
     ax.set_ylabel("score (0-100)")

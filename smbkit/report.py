@@ -19,9 +19,15 @@ from .decisions import decision_brief
 from .notebooks import NOTEBOOKS
 from .show import TABLE_CSS, WIDGET_NOTE
 
-__all__ = ["section", "write_report", "read_decisions", "find_chromium", "print_pdf"]
+__all__ = ["section", "write_report", "read_decisions", "find_chromium", "print_pdf", "CONTENT_SECURITY_POLICY"]
 
 _WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
+# Outputs nbconvert would write as <script> elements: a report runs no code
+_SCRIPT_MIMES = ("application/javascript", "text/javascript", "application/x-javascript")
+_SCRIPT_RE = re.compile(r"<script\b.*?(</script\s*>|$)", re.I | re.S)
+# The report and the brief may not run a script or load anything from anywhere (W3C CSP level 3):
+# images only from data: URIs (the charts are embedded), styles only those written in the page.
+CONTENT_SECURITY_POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 _TITLES = {n.name: n.title for n in NOTEBOOKS}
 
 
@@ -72,6 +78,13 @@ def _clean(nb):
                 # an interactive control means nothing on a static page: say where it lives
                 outputs.append(nbformat.v4.new_output("display_data", data={"text/markdown": WIDGET_NOTE}))
                 continue
+            if data is not None:
+                for mime in _SCRIPT_MIMES:
+                    data.pop(mime, None)
+                if "text/html" in data:
+                    data["text/html"] = _SCRIPT_RE.sub("", "".join(data["text/html"]))
+                if not data:
+                    continue
             outputs.append(o)
         cell["outputs"] = outputs
     nb.metadata.pop("widgets", None)
@@ -84,7 +97,7 @@ def _body(nb) -> str:
     exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, anchor_link_text="")
     body, _ = exporter.from_notebook_node(_clean(nb))
-    return body
+    return _SCRIPT_RE.sub("", body)  # nothing else can bring one in; the policy would block it anyway
 
 
 def _title(nb, name: str) -> str:
@@ -149,7 +162,8 @@ def _brief_section(brief: pd.DataFrame, company: Company, titles: dict) -> str:
 def _page(company: Company, links: list[str], sections: list[str]) -> str:
     s = company.settings
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(s.name)}: smbkit report, {s.as_of.date()}</title>
 <style>{_CSS}</style></head>
 <body>

@@ -1,18 +1,29 @@
-"""The run cache: the company `smbkit run` validated, kept in its output folder while its notebooks run.
+"""The run cache: the company `smbkit run` validated, shared with the notebooks of that run only.
 
-Five notebooks would otherwise check the same files five times. The cache holds names, so it
-never outlives the run (`remove`), and it is only reused while the company folder is unchanged
-(same file names, sizes and modification times, same smbkit version).
+Five notebooks would otherwise check the same files five times. The cache holds names, so it must
+never outlive the run, even one that is killed. Where the system allows it (Linux), the pickle is
+a file without a name: it is created readable by its owner only (0600), unlinked at once, and
+kept open by the run; the notebooks' kernels read it through ``/proc/<run>/fd/<n>``, which the
+pointer file ``.smbkit/company.ref`` names. When the run's process ends, however it ends, the
+system frees the file. Elsewhere it is an ordinary 0600 file that `remove` deletes.
+
+It is only reused while the company folder is unchanged (same file names, sizes and modification
+times, same smbkit version).
 """
 
 from __future__ import annotations
 
+import os
 import pickle
+from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CACHE_FILE", "fingerprint", "write", "read", "remove"]
+from ._runner import process_started
+
+__all__ = ["CACHE_FILE", "POINTER_FILE", "RunCache", "fingerprint", "write", "read", "remove"]
 
 CACHE_FILE = Path(".smbkit") / "company.pickle"
+POINTER_FILE = Path(".smbkit") / "company.ref"
 
 
 def fingerprint(folder: Path) -> tuple:
@@ -23,29 +34,76 @@ def fingerprint(folder: Path) -> tuple:
     return (str(Path(folder).resolve()), __version__, tuple(files))
 
 
-def write(company, out_dir) -> Path:
-    """Keep the validated ``company`` in ``out_dir`` for the notebooks of one run."""
+@dataclass
+class RunCache:
+    """The cache of one run; `remove` ends it."""
+
+    out_dir: Path
+    fd: int | None = None  # the open, nameless pickle (Linux)
+
+    def remove(self) -> None:
+        """Forget the cached company: close the nameless file (the system frees it), delete any named one."""
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+        remove(self.out_dir)
+
+
+def _nameless() -> bool:
+    return Path(f"/proc/{os.getpid()}/fd").is_dir()
+
+
+def write(company, out_dir) -> RunCache:
+    """Keep the validated ``company`` for the notebooks of one run whose output goes to ``out_dir``."""
+    hidden = Path(out_dir) / CACHE_FILE.parent
+    hidden.mkdir(parents=True, exist_ok=True)
     target = Path(out_dir) / CACHE_FILE
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "wb") as f:
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NOFOLLOW", 0)
+    target.unlink(missing_ok=True)
+    fd = os.open(target, flags, 0o600)  # owner only, from the first byte
+    nameless = _nameless()
+    if nameless:
+        os.unlink(target)  # before a single name is written: it exists only while the run holds it open
+    with os.fdopen(os.dup(fd), "wb") as f:
         pickle.dump((fingerprint(company.path), company), f, protocol=pickle.HIGHEST_PROTOCOL)
-    return target
+    if not nameless:
+        os.close(fd)
+        return RunCache(Path(out_dir))
+    pointer = Path(out_dir) / POINTER_FILE
+    pointer.write_text(f"/proc/{os.getpid()}/fd/{fd} {process_started(os.getpid())}\n", encoding="utf-8")
+    return RunCache(Path(out_dir), fd)
+
 
 
 def read(out_dir, folder):
-    """The company cached in ``out_dir`` if it was read from ``folder`` as the folder is now; else None."""
-    cached = Path(out_dir) / CACHE_FILE
+    """The company cached for ``out_dir`` if it was read from ``folder`` as the folder is now; else None.
+
+    A cache whose run has ended is gone, and the caller validates the folder itself.
+    """
     folder = Path(folder)
-    if not (cached.is_file() and folder.is_dir()):
+    if not folder.is_dir():
         return None
-    with open(cached, "rb") as f:
-        stamp, company = pickle.load(f)
+    pointer = Path(out_dir) / POINTER_FILE
+    if pointer.is_file():
+        where, _, started = pointer.read_text(encoding="utf-8").strip().partition(" ")
+        parts = where.split("/")  # /proc/PID/fd/N, written by `write`
+        if len(parts) != 5 or parts[:2] != ["", "proc"] or parts[3] != "fd" or process_started(parts[2]) != started:
+            return None  # not a run's open file, or that run has ended (its id may now be another process's)
+        source = Path(where)
+    else:
+        source = Path(out_dir) / CACHE_FILE
+    try:
+        with open(source, "rb") as f:
+            stamp, company = pickle.load(f)
+    except (FileNotFoundError, PermissionError):  # the run ended: its file went with it
+        return None
     return company if stamp == fingerprint(folder) else None
 
 
 def remove(out_dir) -> None:
-    """Delete the run's cached company (it holds names, which never stay in an output folder)."""
-    target = Path(out_dir) / CACHE_FILE
-    target.unlink(missing_ok=True)
-    if target.parent.exists() and not any(target.parent.iterdir()):
-        target.parent.rmdir()
+    """Delete the run's cache files in ``out_dir`` (the pointer, or the named pickle where there is no /proc)."""
+    for name in (CACHE_FILE, POINTER_FILE):
+        (Path(out_dir) / name).unlink(missing_ok=True)
+    hidden = Path(out_dir) / CACHE_FILE.parent
+    if hidden.exists() and not any(hidden.iterdir()):
+        hidden.rmdir()

@@ -16,11 +16,26 @@ import pandas as pd
 from .data import Company
 from .errors import SmbkitWarning
 
-__all__ = ["Page", "safe_for_spreadsheet", "html_table", "chart_png", "chart_alt", "FORMULA_PREFIXES", "TABLE_CSS", "WIDGET_NOTE"]
+__all__ = ["Page", "safe_for_spreadsheet", "neutralise", "escape_markdown", "html_table", "chart_png", "chart_alt", "text_as_typed",
+           "FORMULA_PREFIXES", "TABLE_CSS", "TEXT_AS_TYPED", "WIDGET_NOTE"]
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and Google Sheets
 # (OWASP "CSV injection"); smbkit prefixes such text with an apostrophe.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Characters that start Markdown anywhere in a line (CommonMark and GitHub's extensions: emphasis,
+# code, links and images, strike-through, math in Jupyter): each is put behind a backslash, which
+# CommonMark allows before any ASCII punctuation. HTML's own characters become entities.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_~\[\]$#|])")
+_HTML_CHARS = {"<": "&lt;", ">": "&gt;"}
+# "&" only needs care where it would start an entity ("&lt;" typed in a name stays "&lt;"); elsewhere it shows as typed
+_ENTITY_START = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+# Bare addresses that GitHub-flavoured Markdown would turn into live links by themselves
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=www)(\.)|(@)")
+# What starts a block at the beginning of a line: a heading, quote, list item or rule
+_BLOCK_START = re.compile(r"^([-+=>]|\d+[.)])")
+# Text in charts is drawn as typed: matplotlib would typeset "$...$" in a team or skill name as
+# TeX, or stop with a parse error on it (a name is data, never markup)
+TEXT_AS_TYPED = {"text.parse_math": False}
 _KEY_RE = re.compile(r"^[a-z0-9_]+$")
 CHART_DPI = 100
 # Said where interactive controls would stand, in batch runs and in the static report.
@@ -38,13 +53,51 @@ td.smbkit-hidden{color:#666;font-style:italic;background:repeating-linear-gradie
 """
 
 
+def neutralise(value):
+    """``value`` as a spreadsheet shows it and never runs: text that a spreadsheet would take for a
+    formula gets an apostrophe in front (what Excel itself writes for typed text); anything else is
+    returned as it is.
+
+    Examples
+    --------
+    >>> neutralise("=HYPERLINK(1)"), neutralise("Shop"), neutralise(-5)
+    ("'=HYPERLINK(1)", 'Shop', -5)
+    """
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) else value
+
+
 def safe_for_spreadsheet(table: pd.DataFrame) -> pd.DataFrame:
-    """Copy of ``table`` whose text cells cannot be run as spreadsheet formulas."""
+    """Copy of ``table`` whose text cells and column names cannot be run as spreadsheet formulas."""
     out = table.copy()
     for c in out.columns:
-        if out[c].dtype == "str" or out[c].dtype == object:
-            out[c] = out[c].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_PREFIXES) else v)
+        if not (pd.api.types.is_numeric_dtype(out[c]) or pd.api.types.is_datetime64_any_dtype(out[c])):
+            out[c] = out[c].map(neutralise)  # text, and mixed columns: every string in them
+    out.columns = [neutralise(c) for c in out.columns]  # a survey dimension becomes a column name
     return out
+
+
+def escape_markdown(text) -> str:
+    r"""Text from data made inert for Markdown and HTML: it shows as typed, and nothing in it
+    renders (no tag, image, link, emphasis or heading), whatever a team or skill is called.
+
+    Line breaks and tabs become spaces and the text starts at the margin, so it stays one
+    paragraph; smbkit's sentences are one paragraph.
+
+    Examples
+    --------
+    >>> print(escape_markdown('<img src=x onerror="alert(1)">Retail'))
+    &lt;img src=x onerror="alert(1)"&gt;Retail
+    >>> print(escape_markdown("![x](https://x/y.png) and [link](javascript:alert(1))"))
+    !\[x\](https\://x/y.png) and \[link\](javascript:alert(1))
+    >>> print(escape_markdown("# top_team"), escape_markdown("1. first"), escape_markdown("- item"))
+    \# top\_team 1\. first \- item
+    """
+    text = " ".join(str(text).split())
+    text = _ENTITY_START.sub("&amp;", text)
+    text = "".join(_HTML_CHARS.get(ch, ch) for ch in text)
+    text = _MARKDOWN_INLINE.sub(r"\\\1", text)
+    text = _AUTOLINK.sub(lambda m: "\\" + m.group(0), text)
+    return _BLOCK_START.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], text)  # "- x" -> "\\- x", "1. x" -> "1\\. x"
 
 
 class Page:
@@ -66,6 +119,8 @@ class Page:
         self.tables_dir = Path(out_dir) / "tables" if out_dir else None
         self.saved: list[Path] = []
         self._show_smbkit_warnings()
+        for note in company.notes if company is not None else ():
+            self._markdown(f"**About your data:** {escape_markdown(note)}")
 
     def _show_smbkit_warnings(self):
         """From now on in this kernel, a `smbkit.errors.SmbkitWarning` is shown on the page as a plain note
@@ -114,7 +169,7 @@ class Page:
 
     def note(self, text: str):
         """Show a caution about the result just above (a small sample, a weak fit), in plain words."""
-        self.say(f"*Read with care:* {text}")
+        self._markdown(f"*Read with care:* {escape_markdown(text)}")
 
     def table(self, table: pd.DataFrame, key: str, *, caption: str | None = None, index: bool = False,
               columns: list[str] | None = None):
@@ -152,10 +207,19 @@ class Page:
         _display(obj)
 
     def say(self, text: str):
-        """Show a sentence or paragraph (Markdown) computed from the data."""
+        """Show a sentence or paragraph computed from the data, as plain text.
+
+        The sentence is shown exactly as written: team, skill or dimension names in it cannot
+        become HTML, images, links or formatting (`escape_markdown`), in the notebook, the app
+        or the report.
+        """
+        self._markdown(escape_markdown(text))
+
+    def _markdown(self, markdown: str):
+        """Show Markdown that smbkit wrote itself; any data in it has been through `escape_markdown`."""
         from IPython.display import Markdown
 
-        _display(Markdown(text))
+        _display(Markdown(markdown))
 
     def interactive(self) -> bool:
         """False in a batch run (`smbkit run` sets SMBKIT_BATCH=1 for its kernels): controls would
@@ -163,15 +227,26 @@ class Page:
         import os
 
         if os.environ.get("SMBKIT_BATCH") == "1":
-            self.say(WIDGET_NOTE)
+            self._markdown(WIDGET_NOTE)
             return False
         return True
 
     def check(self, condition: bool, reason: str) -> bool:
         """``condition``, saying in plain words that the section is skipped (and why) when it is false."""
         if not condition:
-            self.say(f"**Skipped:** {reason}.")
+            self._markdown(f"**Skipped:** {escape_markdown(reason)}.")
         return bool(condition)
+
+    def needs_people(self) -> bool:
+        """True when someone is on the books on the analysis date; otherwise say in plain words that
+        the section, which is about today's people, is skipped."""
+        from .people import current_employees
+
+        if self.company is None:
+            raise ValueError("Page.needs_people requires the Page to be made with company=...")
+        return self.check(len(current_employees(self.company)) > 0,
+                          f"nobody is on the books on the analysis date ({self.company.settings.as_of.date()}): everyone in "
+                          "employees.csv has left, so there is no one to count here")
 
     def needs(self, *names: str) -> bool:
         """True when the page's company has every named file; otherwise say in plain words what is skipped."""
@@ -179,11 +254,25 @@ class Page:
             raise ValueError("Page.needs requires the Page to be made with company=...")
         missing = [n for n in names if not self.company.has(n)]
         if missing:
-            files = ", ".join(f"{n}.csv" for n in missing)
-            self.say(f"**Skipped:** this section needs {files}, which {'is' if len(missing) == 1 else 'are'} not in "
+            files = ", ".join(f"{n}.csv" for n in missing)  # the contract's names (company.has refuses others)
+            self._markdown(f"**Skipped:** this section needs {files}, which {'is' if len(missing) == 1 else 'are'} not in "
                      f"the company folder (or empty). Fill in the template from `smbkit init` to switch it on.")
             return False
         return True
+
+
+def text_as_typed(chart):
+    """Decorate a chart function so that the text it draws is never read as TeX (`TEXT_AS_TYPED`)."""
+    import functools
+
+    @functools.wraps(chart)
+    def drawn(*args, **kwargs):
+        import matplotlib.pyplot as plt
+
+        with plt.rc_context(TEXT_AS_TYPED):
+            return chart(*args, **kwargs)
+
+    return drawn
 
 
 def chart_png(ax) -> tuple[str, str]:
@@ -192,10 +281,14 @@ def chart_png(ax) -> tuple[str, str]:
     import io
 
     import matplotlib.pyplot as plt
+    from matplotlib.text import Text
 
     fig = ax.figure
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=CHART_DPI, bbox_inches=None)
+    with plt.rc_context(TEXT_AS_TYPED):  # tick labels made while drawing
+        for text in fig.findobj(Text):  # titles, labels and legends made before
+            text.set_parse_math(False)
+        fig.savefig(buf, format="png", dpi=CHART_DPI, bbox_inches=None)
     plt.close(fig)
     png = base64.b64encode(buf.getvalue()).decode("ascii")
     return png, f'<img src="data:image/png;base64,{png}" alt="{html.escape(chart_alt(ax), quote=True)}">'

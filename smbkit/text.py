@@ -1,10 +1,10 @@
-"""Numbers and words for the sentences smbkit writes: money, counts and plurals."""
+"""Numbers and words for the sentences smbkit writes: money, and names made readable."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["money"]
+__all__ = ["money", "label"]
 
 
 def money(value: float, currency: str) -> str:
@@ -28,3 +28,17 @@ def money(value: float, currency: str) -> str:
     if v >= 1e4:
         return f"{sign}{currency} {v / 1e3:.0f}k"
     return f"{sign}{currency} {v:,.0f}"
+
+
+def label(name: str) -> str:
+    """A name from the company's files as a label: underscores become spaces, the first letter a capital.
+
+    Examples
+    --------
+    >>> label("store_transactions")
+    'Store transactions'
+    >>> label("demo_age_band")
+    'Age band'
+    """
+    text = str(name).removeprefix("demo_").replace("_", " ").strip()
+    return text[:1].upper() + text[1:]

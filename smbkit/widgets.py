@@ -1,7 +1,9 @@
 """Interactive controls over the domain functions, for owners (never required for a run).
 
-Each builder returns an ipywidgets container: a line saying what to try, labelled controls (units
-in the label, starting values from the notebook's parameters cell) and one result panel. A move
+Each builder returns an ipywidgets container: a line saying what to try, labelled controls and one
+result panel. Labels are the company's own names made readable ("Store transactions" for
+``store_transactions``); the unit stands beside its control, and controls line up on one left
+edge (`LABEL_WIDTH`). Starting values come from the notebook's parameters cell. A move
 recomputes the numbers and replaces the panel's whole content (sentence, chart, table) in one
 step, so the page never blanks or jumps while it updates. Batch runs do not show them (see
 `smbkit.show.Page.interactive`).
@@ -16,13 +18,16 @@ import pandas as pd
 
 from .data import Company
 from .demand import demand_takeaway, resolve_scenario, role_demand, scenario_names
+from .text import label
 
 __all__ = ["demand_explorer", "demand_for_changes", "plan_explorer", "AutomationBasis", "automation_basis", "automation_for",
            "automation_explorer", "belonging_explorer", "Panel"]
 
 SLIDER_RANGE = (-50.0, 150.0)  # % change of a driver over the horizon
-LABEL_STYLE = {"description_width": "initial"}
-CONTROL_WIDTH = "620px"
+LABEL_WIDTH = "13em"  # every control's label is this wide, so the controls of a page share one left edge
+LABEL_STYLE = {"description_width": LABEL_WIDTH}
+CONTROL_WIDTH = "560px"
+CUSTOM = "custom"  # the scenario the sliders describe once one is moved
 
 
 class Panel:
@@ -66,53 +71,92 @@ def demand_for_changes(company: Company, changes: dict) -> pd.DataFrame:
     return role_demand(company, changes=changes)
 
 
+def _unit(text: str):
+    """The unit beside a control, in the grid's second column."""
+    import ipywidgets as w
+
+    return w.HTML(f"<span class='smbkit-unit'>{html.escape(text)}</span>")
+
+
+def _aligned(pairs):
+    """Controls with their units in a two-column grid: every control starts and ends at the same place."""
+    import ipywidgets as w
+
+    return w.GridBox([c for pair in pairs for c in pair],
+                     layout=w.Layout(grid_template_columns=f"minmax(0, {CONTROL_WIDTH}) auto", align_items="center",
+                                     grid_gap="0 12px"))
+
+
 def demand_explorer(company: Company, *, scenario: str | None = None):
-    """A scenario picker and one growth slider per driver; the people each role needs update in place."""
+    """A scenario picker and one growth slider per driver; the people each role needs update in place.
+
+    The sentence names the scenario the drop-down shows; once a slider is moved the drop-down shows
+    ``custom`` and the sentence speaks of the custom scenario.
+    """
     import ipywidgets as w
 
     from .plotting import scenario_chart
 
-    drivers = list(company.drivers["driver"])
-    units = dict(zip(company.drivers["driver"], company.drivers["unit"].fillna("")))
+    drivers = company.drivers.set_index("driver")
+    s = company.settings
+    by = (s.as_of + pd.DateOffset(months=s.horizon_months)).date()
     sc = company.scenarios
     presets = {} if sc is None else {n: dict(zip(g["driver"], g["change_pct"])) for n, g in sc.groupby("scenario", sort=False)}
     start = resolve_scenario(company, scenario) if presets else None
-    picker = w.Dropdown(options=list(presets) + ["custom"], value=start if start in presets else "custom",
-                        description="Scenario", style=LABEL_STYLE)
+    picker = w.Dropdown(options=[(n, n) for n in presets] + [(f"{CUSTOM} (your own numbers)", CUSTOM)],
+                        value=start if start in presets else CUSTOM, description="Scenario", style=LABEL_STYLE,
+                        layout=w.Layout(width="30em"))
     sliders = {d: w.FloatSlider(value=float(presets.get(start, {}).get(d, 0.0)), min=SLIDER_RANGE[0], max=SLIDER_RANGE[1],
-                                step=5, description=f"{d}: change by the horizon (%{', ' + units[d] if units[d] else ''})",
-                                style=LABEL_STYLE, layout=w.Layout(width=CONTROL_WIDTH),
-                                continuous_update=False, readout_format=".0f")
-               for d in drivers}
+                                step=5, description=label(d), style=LABEL_STYLE, layout=w.Layout(width="100%"),
+                                continuous_update=False, readout_format="+.0f")
+               for d in drivers.index}
+    units = {d: (f"% · today {drivers.at[d, 'current_value']:,.0f} {drivers.at[d, 'unit']}" if pd.notna(drivers.at[d, "unit"])
+                 and str(drivers.at[d, "unit"]).strip() else f"% · today {drivers.at[d, 'current_value']:,.0f}")
+             for d in drivers.index}
     panel = Panel()
     busy = {"preset": False}
+    scenarios = {"table": None}  # every preset scenario's demand, computed once
 
     def redraw(*_):
-        table = demand_for_changes(company, {d: s.value for d, s in sliders.items()})
-        changed = table["change_fte"].abs() > 1e-9
-        shown = table.loc[changed, ["role", "driver", "current_fte", "required_fte", "planned_fte", "change_fte"]]
-        panel.update([demand_takeaway(table, "custom", company)], chart=scenario_chart(table) if changed.any() else None,
+        if picker.value in presets:
+            if scenarios["table"] is None:
+                scenarios["table"] = role_demand(company)
+            table, name = scenarios["table"], picker.value
+        else:
+            table, name = demand_for_changes(company, {d: sl.value for d, sl in sliders.items()}), CUSTOM
+        chosen = table[table["scenario"] == name]
+        changed = chosen["change_fte"].abs() > 1e-9
+        shown = chosen.loc[changed, ["role", "driver", "current_fte", "required_fte", "planned_fte", "change_fte"]]
+        shown = shown.assign(driver=shown["driver"].map(label, na_action="ignore"))  # the sliders' own words
+        panel.update([demand_takeaway(table, name, company)], chart=scenario_chart(chosen) if changed.any() else None,
                      table=shown)
 
     def pick(change):
+        if busy["preset"]:
+            return
         if change["new"] in presets:
             busy["preset"] = True
-            for d, s in sliders.items():
-                s.value = float(presets[change["new"]].get(d, 0.0))
+            for d, sl in sliders.items():
+                sl.value = float(presets[change["new"]].get(d, 0.0))
             busy["preset"] = False
-            redraw()
+        redraw()
 
     def moved(_):
         if not busy["preset"]:
-            picker.value = "custom"
+            if picker.value != CUSTOM:
+                busy["preset"] = True  # the picker's own observer must not move the sliders back
+                picker.value = CUSTOM
+                busy["preset"] = False
             redraw()
 
     picker.observe(pick, names="value")
-    for s in sliders.values():
-        s.observe(moved, names="value")
+    for sl in sliders.values():
+        sl.observe(moved, names="value")
     redraw()
+    heading = w.HTML(f"<b>Growth of each driver of work by {by}</b> (% against today)")
     return w.VBox([_hint("pick a scenario, or move a slider to say how much each driver of work grows by the plan's "
-                         "horizon; the people each role needs change below."), picker, *sliders.values(), panel.widget])
+                         "horizon; the people each role needs change below."), picker, heading,
+                   _aligned([(sl, _unit(units[d])) for d, sl in sliders.items()]), panel.widget])
 
 
 def plan_explorer(company: Company, *, scenario: str | None = None, prefer: str = "people"):
@@ -190,11 +234,11 @@ def automation_explorer(company: Company, *, scenario: str | None = None, exclud
     from .redesign import hours_by_category, redistribution_takeaway
 
     basis = automation_basis(company, scenario=scenario, exclude=exclude, release=release)
-    boxes = {r.option_id: w.Checkbox(value=r.option_id in basis.default, description=f"{r.option_id} {r.task} ({r.tool_category})",
-                                     style=LABEL_STYLE, layout=w.Layout(width="520px"), indent=False)
+    boxes = {r.option_id: w.Checkbox(value=r.option_id in basis.default, description=f"{r.option_id} · {r.task} ({r.tool_category})",
+                                     style={"description_width": "initial"}, layout=w.Layout(width="100%"), indent=False)
              for r in basis.inputs.itertuples()}
-    share = w.IntSlider(value=100, min=50, max=150, step=5, description="Work the tools really take (% of the stated share)",
-                        style=LABEL_STYLE, layout=w.Layout(width=CONTROL_WIDTH), continuous_update=False)
+    share = w.IntSlider(value=100, min=50, max=150, step=5, description="Work the tools really take",
+                        style=LABEL_STYLE, layout=w.Layout(width="100%"), continuous_update=False)
     panel = Panel()
     cur = company.settings.currency
 
@@ -212,8 +256,10 @@ def automation_explorer(company: Company, *, scenario: str | None = None, exclud
     redraw()
     return w.VBox([_hint("switch tools on or off and say how much of the work they really take (100% = as the supplier "
                          "states); the money and the hours each role gains or loses change below."),
-                   share, w.HTML("<b>Options switched on</b> (ticked: the plan's choice)"),
-                   w.GridBox(list(boxes.values()), layout=w.Layout(grid_template_columns="repeat(2, 520px)")), panel.widget])
+                   _aligned([(share, _unit("% of the share the supplier states"))]),
+                   w.HTML("<b>Options switched on</b> (ticked: the plan's choice)"),
+                   w.GridBox(list(boxes.values()), layout=w.Layout(grid_template_columns="repeat(2, minmax(0, 520px))",
+                                                                   grid_gap="0 12px")), panel.widget])
 
 
 def belonging_explorer(company: Company, *, demographic: str = "", top_points: int | None = None):
@@ -224,11 +270,12 @@ def belonging_explorer(company: Company, *, demographic: str = "", top_points: i
     from .survey import FAVORABLE_TOP_POINTS, heatmap_takeaway, results_table, survey_results
 
     demos = [c for c in company.survey_responses.columns if c.startswith("demo_")]
-    groups = [("team", "team")] + [(c.removeprefix("demo_").replace("_", " "), c) for c in demos]
+    groups = [("Team", "team")] + [(label(c), c) for c in demos]
     start = demographic if demographic in demos else "team"
     by = w.Dropdown(options=groups, value=start, description="Break down by", style=LABEL_STYLE)
     waves = sorted(pd.to_datetime(company.survey_responses["wave"]).dt.date.unique())
-    wave = w.Dropdown(options=[(str(d), d) for d in waves], value=waves[-1], description="Survey wave", style=LABEL_STYLE)
+    wave = w.Dropdown(options=[(f"{d} (latest)" if d == waves[-1] else str(d), d) for d in waves], value=waves[-1],
+                      description="Survey wave", style=LABEL_STYLE)
     panel = Panel(company.settings.min_group_size)
     cache: dict = {}
     points = top_points or FAVORABLE_TOP_POINTS
@@ -241,8 +288,8 @@ def belonging_explorer(company: Company, *, demographic: str = "", top_points: i
         if one.empty:
             panel.update([f"No answers in the wave of {wave.value}."])
             return
-        panel.update([f"Survey wave of {wave.value}. " + heatmap_takeaway(one, by.value)], chart=score_heatmap(one, by.value),
-                     table=results_table(one, by.value))
+        panel.update([f"Survey wave of {wave.value}. " + heatmap_takeaway(one, by.value)],
+                     chart=score_heatmap(results, by.value, wave=wave.value), table=results_table(one, by.value))
 
     by.observe(redraw, names="value")
     wave.observe(redraw, names="value")

@@ -50,6 +50,7 @@ class Workbook:
         self.head = self.book.add_format({"bold": True, "bg_color": "#EEF3F7"})
         self.formats = {f: self.book.add_format({"num_format": f}) for f in ("#,##0", "#,##0.0", "#,##0.00")}
         self.quoted = self.book.add_format({"quote_prefix": True})
+        self.head_quoted = self.book.add_format({"bold": True, "bg_color": "#EEF3F7", "quote_prefix": True})
         self.used: set[str] = set()
         self.index: list[tuple] = []
         self.written: set[Path] = set()
@@ -94,7 +95,9 @@ class Workbook:
             kinds.append(kind)
             width = max([len(header(col)), *values.dropna().astype("str").str.len()])
             ws.set_column(j, j, min(60, max(10, width + 2)))
-            ws.write_string(0, j, header(col), self.head)
+            name = header(col)  # a column may be named by data (a survey dimension): shown as typed, never run
+            name = name[1:] if _neutralised(name) else name
+            ws.write_string(0, j, name, self.head_quoted if name.startswith(FORMULA_PREFIXES) else self.head)
         ws.freeze_panes(1, 0)
         columns = [frame[c].to_numpy(dtype=object) for c in frame.columns]
         for i in range(len(frame)):
@@ -103,10 +106,12 @@ class Workbook:
                 v = column[i]
                 if v is None or (isinstance(v, float) and v != v):
                     continue  # an empty cell (a hidden figure stays empty)
-                if kinds[j] is not None:
+                if isinstance(v, float) and v in (np.inf, -np.inf):  # no number in a spreadsheet: written as the CSV has it
+                    ws.write_string(r, j, "inf" if v > 0 else "-inf", self.quoted)
+                elif kinds[j] is not None:
                     ws.write_number(r, j, float(v), kinds[j])
                 elif isinstance(v, str):
-                    if v[:1] == "'" and v[1:].startswith(FORMULA_PREFIXES):  # neutralised by Page.table: stored as typed
+                    if _neutralised(v):  # neutralised by Page.table: stored as typed
                         ws.write_string(r, j, v[1:], self.quoted)
                     else:
                         ws.write_string(r, j, v)
@@ -115,6 +120,11 @@ class Workbook:
                 else:
                     ws.write_number(r, j, float(v))
 
+
+
+def _neutralised(text: str) -> bool:
+    """True for text `smbkit.show.neutralise` put an apostrophe before (it would otherwise run as a formula)."""
+    return text[:1] == "'" and text[1:].startswith(FORMULA_PREFIXES)
 
 
 def _sheet_name(stem: str, used: set[str]) -> str:

@@ -449,7 +449,7 @@ def company_summary(company: Company) -> str:
     s = company.settings
     n = len(current_employees(company))
     industry = f" ({s.industry})" if s.industry else ""
-    return f"**{s.name}**{industry} · analysis date {s.as_of.date()} · {n} people on the books today."
+    return f"{s.name}{industry} · analysis date {s.as_of.date()} · {n} people on the books today."
 
 
 def headcount_takeaway(table: pd.DataFrame, company: Company) -> str:

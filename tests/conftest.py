@@ -167,3 +167,38 @@ def survey(tmp_path):
     ]
     return smbkit.load_company(write_company(tmp_path / "s", employees=emp, survey_items=ITEMS4, survey_responses=rows,
                                              settings={"as_of": "2025-12-31"}))
+
+
+# Names an attacker might give teams, skills, roles, dimensions and programmes: markup, images and
+# links that would load from the network or run script, spreadsheet formulas, TeX for the charts.
+HOSTILE = {
+    "Retail": '<img src="https://x.test/p.png" onerror="alert(1)">Retail',
+    "Production": "![x](https://x.test/y.png)",
+    "Catering": "[link](javascript:alert(1))",
+    "Logistics": "=HYPERLINK(\"https://x.test\",\"click\")",
+    "Online & Service": "<script>alert(1)</script> $\\frac{1$",
+    "fairness": "=HYPERLINK(\"https://x.test\",\"dim\")",
+    "connection": "team spirit",
+    "sales": "@SUM(A1)<b>",
+    "food_safety": "+cmd|' /C calc'!A0",
+    "Sales Associate": "-2+3 <iframe src=https://x.test>",
+    "Food safety level 2": "javascript:alert(1)",
+    "woman": "=1+1",
+}
+
+
+def hostile_company(folder: Path, *, people: int = 40) -> Path:
+    """A generated company whose names are the `HOSTILE` values, consistently across every file."""
+    from smbkit.synthetic import make_company
+
+    make_company(folder, people=people, waves=3)
+    for path in folder.glob("*.csv"):
+        t = pd.read_csv(path, dtype=str, keep_default_na=False)
+        t = t.apply(lambda col: col if col.name == "function" else col.map(lambda v: HOSTILE.get(v, v)))  # function: a fixed list
+        if "comment" in t.columns:
+            t.loc[t.index[:5], "comment"] = '<img src=https://x.test/c.png onerror=alert(2)> [a](https://x.test) great team'
+        t.to_csv(path, index=False, lineterminator="\n")
+    yaml = (folder / "company.yaml").read_text(encoding="utf-8").replace("name: Rosemary & Rye Bakery",
+                                                                       "name: '<b onmouseover=alert(3)>Rye</b> & Co'")
+    (folder / "company.yaml").write_text(yaml, encoding="utf-8")
+    return folder

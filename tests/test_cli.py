@@ -16,3 +16,13 @@ def test_bad_command_lines_exit_2(tmp_path, args, message):
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("make", ["file", "under a file", "in /proc"])
+def test_an_output_folder_that_cannot_be_one_exits_2(tmp_path, make):
+    target = {"file": tmp_path / "taken", "under a file": tmp_path / "taken" / "out", "in /proc": "/proc/1/smbkit-out"}[make]
+    (tmp_path / "taken").write_text("mine\n", encoding="utf-8")
+    result = run_cli("run", "--data", SAMPLE, "--out", target, "--notebooks", "01")
+    assert result.returncode == 2, result.stderr
+    assert "output folder" in result.stderr and "Traceback" not in result.stderr
+    assert (tmp_path / "taken").read_text(encoding="utf-8") == "mine\n"

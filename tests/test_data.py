@@ -18,7 +18,7 @@ def test_dictionary_lists_every_column_and_setting():
     dd = smbkit.data_dictionary()
     assert len(dd) == len(SETTINGS) + sum(len(f.columns) for f in FILES)
     fte = dd[(dd["file"] == "employees.csv") & (dd["column"] == "fte")].iloc[0]
-    assert fte["allowed"] == "a number more than 0 to 1"
+    assert fte["allowed"] == "a number from 0.01 to 1"
 
 
 def test_init_writes_every_template_and_refuses_to_overwrite(tmp_path, capsys):

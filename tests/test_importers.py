@@ -78,3 +78,28 @@ def test_cli_import_writes_a_file_the_loader_accepts(tmp_path, capsys):
     assert cli.main(["import-survey", "google-forms", str(export), "--items", str(company / "survey_items.csv"),
                      "--wave", "2026-09-30", "--out", str(out)]) == 2  # never overwrites
     assert "exists already" in capsys.readouterr().err
+
+
+def test_an_export_that_is_a_named_pipe_or_has_a_giant_cell_is_refused(tmp_path, capsys):
+    import os
+
+    items = tmp_path / "items.csv"
+    ITEMS.to_csv(items, index=False)
+    os.mkfifo(tmp_path / "pipe.csv")
+    args = ["import-survey", "google-forms", str(tmp_path / "pipe.csv"), "--items", str(items), "--wave", "2025-06-30",
+            "--out", str(tmp_path / "wave.csv")]
+    import subprocess
+    import sys
+
+    try:  # in a process of its own: reading a pipe would wait for ever
+        r = subprocess.run([sys.executable, "-m", "smbkit.cli", *args], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("smbkit import-survey waited for ever on a named pipe")
+    assert r.returncode == 2 and "pipe.csv: found a named pipe (FIFO), not a file (not read)" in r.stderr
+    (tmp_path / "big.csv").write_text("team,I can speak up here.,I feel part of the team.,comment\nShop,4,4," + "x" * 200_000 + "\n",
+                                      encoding="utf-8")
+    args[2] = str(tmp_path / "big.csv")
+    assert cli.main(args) == 2
+    err = capsys.readouterr().err
+    assert "big.csv: found a cell that cannot be read" in err and "Traceback" not in err
+    assert not (tmp_path / "wave.csv").exists()

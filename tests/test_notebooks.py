@@ -5,10 +5,13 @@ import re
 
 import pytest
 
-from smbkit.notebooks import NOTEBOOKS, START, names, notebooks_dir
+import smbkit
+from smbkit.notebooks import APP_PAGES, NOTEBOOKS, names, notebooks_dir, select_notebooks
+
+APP = [p.name for p in APP_PAGES]
 
 
-@pytest.mark.parametrize("name", [START, *names()])
+@pytest.mark.parametrize("name", [*APP, *names()])
 def test_notebooks_are_stored_clean(name):
     nb = json.loads((notebooks_dir() / f"{name}.ipynb").read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
@@ -17,7 +20,7 @@ def test_notebooks_are_stored_clean(name):
     assert len(params) == 1
     source = "".join(params[0]["source"])
     assert re.search(r'^data_dir = ""', source, re.M)
-    assert name == START or re.search(r'^out_dir = ""', source, re.M)  # the start page writes nothing
+    assert name in APP or re.search(r'^out_dir = ""', source, re.M)  # the app's pages write no tables
     for c in code:
         text = "".join(c["source"])
         assert not re.search(r"^\s*(def|class)\s", text, re.M), f"{name} defines code; it belongs in smbkit"
@@ -25,7 +28,7 @@ def test_notebooks_are_stored_clean(name):
     assert nb["cells"][0]["cell_type"] == "markdown" and nb["cells"][0]["source"][0].startswith("# ")
 
 
-SHIPPED = [START, *names()]
+SHIPPED = [*APP, *names()]
 
 
 def _code(name):
@@ -71,3 +74,14 @@ def test_the_list_of_notebooks_matches_their_headings():
         assert first.startswith(f"# {nb_info.title}\n"), nb_info.name
         assert f"**{nb_info.question}**" in first, nb_info.name
     assert sorted(p.stem for p in notebooks_dir().glob("*.ipynb")) == sorted(SHIPPED)
+
+
+def test_app_pages_are_listed_apart_and_never_run_as_analyses():
+    """The start page and the data editor are pages of the app, not notebooks of `smbkit run` or the report."""
+    assert not set(APP) & set(names())
+    assert select_notebooks(None) == names()
+    with pytest.raises(smbkit.UsageError, match="unknown notebook '00'"):
+        select_notebooks("00")
+    for page in APP_PAGES:
+        nb, _ = _code(page.name)
+        assert "".join(nb["cells"][0]["source"]).startswith(f"# {page.title}\n"), page.name

@@ -81,3 +81,30 @@ def test_a_hidden_cell_shows_the_word_hidden_and_never_its_number():
 def test_charts_use_the_colour_blind_safe_palette():
     # Okabe & Ito (2008): the eight colours of Color Universal Design
     assert P.PALETTE == ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+
+def test_a_name_with_dollar_signs_is_drawn_as_typed_not_as_tex():
+    from smbkit.show import chart_png
+
+    table = pd.DataFrame({"team": ["$\\frac{1$", "B $5 and $10", "All"], "headcount": [3, 4, 7], "fte": [3.0, 4.0, 7.0],
+                          "annual_cost": [1.0, 2.0, 3.0], "cost_share_pct": [33.0, 67.0, 100.0], "cost_per_fte": [1.0, 1.0, 1.0]})
+    png, img = chart_png(P.headcount_chart(table))
+    assert len(png) > 1000 and img.startswith('<img src="data:image/png;base64,')
+
+
+def test_the_heatmap_shows_and_names_the_wave_asked_for(sample):
+    results = smbkit.survey.survey_results(sample, by="team")
+    waves = sorted(pd.to_datetime(results["wave"]).unique())
+    ax = P.score_heatmap(results, "team")
+    try:
+        assert ax.get_title() == f"Belonging by team, latest wave of {waves[-1].date()}"
+    finally:
+        plt.close(ax.figure)
+    ax = P.score_heatmap(results, "team", wave=waves[0])
+    try:
+        assert ax.get_title() == f"Belonging by team, wave of {waves[0].date()}"
+        oldest = results[(pd.to_datetime(results["wave"]) == waves[0]) & (results["measure"] == "belonging_index") & ~results["hidden"]]
+        shown = {t.get_text() for t in ax.texts}
+        assert {f"{v:.0f}" for v in oldest["score"]} <= shown  # the oldest wave's numbers, not the latest's
+    finally:
+        plt.close(ax.figure)

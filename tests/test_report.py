@@ -56,3 +56,29 @@ def test_pdf_is_printed_with_chromium(tmp_path):
     r = run_cli("run", "--data", data, "--out", tmp_path / "out", "--notebooks", "01", "--pdf")
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "out" / "report.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_report_and_brief_forbid_scripts_and_any_network_load(sample_runs):
+    from smbkit.report import CONTENT_SECURITY_POLICY
+
+    _, _, [(out, _), _] = sample_runs
+    assert CONTENT_SECURITY_POLICY.startswith("default-src 'none'; img-src data:; style-src 'unsafe-inline'")
+    for name in ("report.html", "brief.html"):
+        head = (out / name).read_text(encoding="utf-8").split("</head>")[0]
+        assert f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">' in head
+
+
+def test_a_report_section_drops_scripts_a_notebook_output_carries(tmp_path):
+    import nbformat
+
+    from smbkit.report import section
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("x")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={"application/javascript": "alert(1)", "text/plain": "js"}),
+                    nbformat.v4.new_output("display_data", data={"text/html": "<b>ok</b><script>alert(2)</script><SCRIPT src=x>"})]
+    nb.cells = [nbformat.v4.new_markdown_cell("# T"), cell]
+    path = tmp_path / "09_test.ipynb"
+    nbformat.write(nb, str(path))
+    _, body = section(path)
+    assert "<script" not in body.lower() and "alert" not in body and "<b>ok</b>" in body

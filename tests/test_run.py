@@ -6,6 +6,7 @@ import zipfile
 
 import numpy as np
 import pandas as pd
+import pytest
 from conftest import SAMPLE, folder_digest, person, run_cli, write_company
 
 import smbkit
@@ -244,3 +245,380 @@ def test_the_evidence_behind_the_report_is_one_family(sample_runs):
                     assert subject in set(clear["subject"]), (a, subject)
     hints = pd.concat([pd.read_csv(t / f"{nb}__not_yet_clear.csv") for nb in ("01_assess_workforce", "05_measure_belonging")])
     assert set(hints["subject"]) <= set(ev.loc[~ev["clear"], "subject"])
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def _live_html(page: str) -> list[str]:
+    """Elements and attributes of an HTML page that would run script or load from elsewhere."""
+    from html.parser import HTMLParser
+
+    found = []
+
+    class Finder(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "iframe", "object", "embed", "link", "base", "form"):
+                found.append(f"<{tag}>")
+            for key, value in attrs:
+                value = (value or "").strip().lower()
+                if key.startswith("on"):
+                    found.append(f"{tag} {key}")
+                elif key in ("src", "srcset", "data", "poster") and not value.startswith("data:"):
+                    found.append(f"{tag} {key}={value[:40]}")
+                elif key in ("href", "action", "formaction", "xlink:href") and not (value.startswith("#") or value.startswith("report.html#")
+                                                                                    or value == "report.html"):
+                    found.append(f"{tag} {key}={value[:40]}")
+
+    Finder().feed(page)
+    return found
+
+
+def test_hostile_names_come_out_as_inert_text_everywhere(tmp_path):
+    """Teams, skills, roles, dimensions and programmes named with HTML, Markdown images and links,
+    script and spreadsheet formulas: the run succeeds and nothing of them is live in any output."""
+    import csv
+
+    from conftest import hostile_company
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+    from openpyxl import load_workbook
+
+    from smbkit.report import CONTENT_SECURITY_POLICY
+
+    data = hostile_company(tmp_path / "evil")
+    out = tmp_path / "out"
+    result = run_cli("run", "--data", data, "--out", out, "--workers", "2")
+    assert result.returncode == 0, result.stderr
+    for name in ("report.html", "brief.html"):
+        page = (out / name).read_text(encoding="utf-8")
+        assert f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">' in page
+        assert "default-src 'none'; img-src data:; style-src 'unsafe-inline'" in CONTENT_SECURITY_POLICY
+        assert not _live_html(page), (name, _live_html(page)[:3])
+    assert "&lt;img src=" in (out / "report.html").read_text(encoding="utf-8")  # the name is there, as text
+    markdown_seen = 0
+    for path in (out / "notebooks").glob("*.ipynb"):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            for o in cell.get("outputs", []):
+                data_ = o.get("data", {})
+                if "text/markdown" in data_:
+                    markdown_seen += 1
+                    html_ = markdown2html_mistune("".join(data_["text/markdown"]))
+                    assert not re.search(r"<(img|a|script|iframe)\b", html_), (path.name, html_[:300])
+                if "text/html" in data_:
+                    assert not _live_html("".join(data_["text/html"])), path.name
+                assert "application/javascript" not in data_
+    assert markdown_seen > 40
+    for path in (out / "tables").glob("*.csv"):
+        with open(path, encoding="utf-8", newline="") as f:
+            for row in csv.reader(f):
+                bad = [c for c in row if c.startswith(("=", "+", "-", "@", "\t", "\r")) and not _number(c)]
+                assert not bad, (path.name, bad)
+    book = load_workbook(out / "tables.xlsx")
+    quoted = 0
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (ws.title, c.coordinate, c.value)
+                if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@", "\t", "\r")):
+                    assert c.quotePrefix, (ws.title, c.coordinate, c.value)
+                    quoted += 1
+    assert quoted > 0  # the formula-like names are there, stored as text
+    headers = {c.value for ws in book.worksheets for c in ws[1]}
+    assert any(str(h).startswith("=HYPERLINK") for h in headers)  # a dimension as a column name, quoted
+
+
+def _copy_sample(folder):
+    import shutil
+
+    shutil.copytree(SAMPLE, folder)
+    return folder
+
+
+def _edit(folder, name, fn):
+    path = folder / f"{name}.csv"
+    fn(pd.read_csv(path, dtype=str, keep_default_na=False)).to_csv(path, index=False)
+
+
+def test_unusual_survey_dimension_names_run_and_explain_themselves(tmp_path):
+    data = _copy_sample(tmp_path / "co")
+    _edit(data, "survey_items", lambda t: t.assign(dimension=t["dimension"].replace({"connection": "team spirit",
+                                                                                   "recognition": "belonging_index"})))
+    out = tmp_path / "out"
+    result = run_cli("run", "--data", data, "--out", out, "--notebooks", "05")
+    assert result.returncode == 0, result.stderr
+    nb = (out / "notebooks" / "05_measure_belonging.ipynb").read_text(encoding="utf-8")
+    assert "About your data:** Your survey has a dimension named 'belonging\\\\_index'" in nb
+    assert "shown as 'belonging\\\\_index (dimension)'" in nb
+    table = pd.read_csv(out / "tables" / "05_measure_belonging__results_by_team_latest.csv")
+    assert {"team spirit", "belonging_index (dimension)", "belonging_index"} <= set(table.columns)
+
+
+def test_a_company_where_everyone_has_left_runs_and_says_what_it_cannot_show(tmp_path):
+    data = _copy_sample(tmp_path / "co")
+
+    def all_left(t):
+        staying = t["exit_date"] == ""
+        t.loc[staying, "exit_date"], t.loc[staying, "exit_reason"] = "2026-09-01", "voluntary"
+        return t
+
+    _edit(data, "employees", all_left)
+    out = tmp_path / "out"
+    result = run_cli("run", "--data", data, "--out", out, "--workers", "2")
+    assert result.returncode == 0, result.stderr
+    for name in ("01_assess_workforce", "03_find_gaps"):
+        nb = (out / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8")
+        assert "**Skipped:** nobody is on the books on the analysis date (2026-09-30)" in nb, name
+
+
+# ---------------------------------------------------------------------------------------------
+# Runs that cannot lose or leak: signals, a second run, files of your own, the run cache
+# ---------------------------------------------------------------------------------------------
+
+
+def _tree(pid: int) -> list[int]:
+    """Every process below ``pid``, from /proc (the test's own reading, not smbkit's)."""
+    import os
+
+    kids = {}
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
+                kids.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+        except OSError:
+            pass
+    out, todo = [], list(kids.get(pid, []))
+    while todo:
+        out.append(todo.pop())
+        todo += kids.get(out[-1], [])
+    return out
+
+
+def _alive(pids) -> list[int]:
+    out = []
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/stat", encoding="ascii") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] != "Z":
+                    out.append(p)
+        except OSError:
+            pass
+    return out
+
+
+def _kill(pids) -> None:
+    """Test hygiene: whatever a failing test left running is ended here."""
+    import os
+    import signal
+
+    for p in _alive(pids):
+        try:
+            os.killpg(p, signal.SIGKILL) if os.getsid(p) == p else os.kill(p, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def _start_run(data, out, *args):
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-m", "smbkit.cli", "run", "--data", str(data), "--out", str(out), *map(str, args)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for_kernels(proc, timeout=60.0) -> list[int]:
+    """The run's process tree once kernels are running in it."""
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end and proc.poll() is None:
+        tree = _tree(proc.pid)
+        cmds = []
+        for p in tree:
+            try:
+                cmds.append(open(f"/proc/{p}/cmdline", "rb").read())
+            except OSError:
+                pass
+        if sum(b"ipykernel_launcher" in c for c in cmds) >= 2:
+            return tree
+        time.sleep(0.2)
+    pytest.fail(f"no kernels started (exit {proc.poll()}): {proc.stderr.read() if proc.poll() is not None else ''}")
+
+
+def _visible(out) -> dict:
+    """What a reader of OUT sees: every file outside .smbkit, with its content's digest."""
+    return {k: v for k, v in folder_digest(out).items() if not k.startswith(".smbkit")}
+
+
+def _previous_output(sample_runs, tmp_path):
+    import shutil
+
+    _, _, [(done, _), _] = sample_runs
+    out = tmp_path / "out"
+    shutil.copytree(done, out)
+    return out, _visible(out)
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGINT"])
+def test_a_stopped_run_stops_its_workers_and_kernels_and_keeps_the_previous_output(sample_runs, tmp_path, how):
+    import signal
+    import time
+
+    out, before = _previous_output(sample_runs, tmp_path)
+    proc = _start_run(SAMPLE, out)
+    tree = []
+    try:
+        tree = _wait_for_kernels(proc)
+        time.sleep(2)  # notebooks under way
+        proc.send_signal(getattr(signal, how))
+        code = proc.wait(timeout=10)
+        end = time.monotonic() + 10
+        while _alive(tree) and time.monotonic() < end:
+            time.sleep(0.2)
+        assert not _alive(tree), f"still running 10 s after {how}: {_alive(tree)}"
+    finally:
+        _kill([proc.pid, *tree])
+    err = proc.stderr.read()
+    assert code == 128 + getattr(signal, how), err[-3000:]
+    assert "stopped" in err and "Traceback" not in err
+    assert not list(out.rglob("company.pickle")) and not list(out.rglob("company.ref"))
+    assert _visible(out) == before  # the last complete output, untouched
+    assert not list((out / ".smbkit").glob("run-*"))  # the stopped run's staging is gone
+
+
+def test_a_killed_run_leaves_no_process_and_no_names_behind(sample_runs, tmp_path):
+    import signal
+    import time
+
+    out, before = _previous_output(sample_runs, tmp_path)
+    proc = _start_run(SAMPLE, out)
+    tree = []
+    try:
+        tree = _wait_for_kernels(proc)
+        time.sleep(2)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        end = time.monotonic() + 10
+        while _alive(tree) and time.monotonic() < end:
+            time.sleep(0.2)
+        assert not _alive(tree), f"still running 10 s after SIGKILL of the run: {_alive(tree)}"
+    finally:
+        _kill([proc.pid, *tree])
+    assert not list(out.rglob("company.pickle"))  # the cache had no name: it went with the process
+    assert _visible(out) == before
+    result = run_cli("run", "--data", SAMPLE, "--out", out, "--notebooks", "01")  # the dead run's lock and staging are taken over
+    assert result.returncode == 0, result.stderr
+    assert not list((out / ".smbkit").glob("run-*")) and not (out / "INCOMPLETE-RUN.txt").exists()
+
+
+def test_a_second_run_into_the_same_folder_is_refused_naming_the_lock(tmp_path):
+    import time
+
+    out = tmp_path / "out"
+    first = _start_run(SAMPLE, out, "--notebooks", "01")
+    tree = []
+    try:
+        end = time.monotonic() + 30
+        while not (out / ".smbkit" / "lock").exists() and time.monotonic() < end:
+            time.sleep(0.1)
+        tree = _tree(first.pid)
+        second = run_cli("run", "--data", SAMPLE, "--out", out, "--notebooks", "02")
+        assert second.returncode == 2, second.stderr
+        assert f"process {first.pid}" in second.stderr and str(out / ".smbkit" / "lock") in second.stderr
+        assert "Traceback" not in second.stderr
+        assert first.wait(timeout=120) == 0, first.stderr.read()  # the first run is not disturbed
+    finally:
+        _kill([first.pid, *tree])
+    assert [p.name for p in (out / "notebooks").iterdir()] == ["01_assess_workforce.ipynb"]
+
+
+def test_files_smbkit_did_not_write_are_left_alone_and_stale_ones_go(sample_runs, tmp_path):
+    import json as json_
+
+    from openpyxl import load_workbook
+
+    out, _ = _previous_output(sample_runs, tmp_path)
+    (out / ".smbkit").mkdir(exist_ok=True)
+    (out / ".smbkit" / "lock").write_text(json_.dumps({"pid": 2 ** 22 + 7, "since": "long ago"}), encoding="utf-8")  # a dead run's
+    mine = out / "tables" / "my_numbers.csv"
+    mine.write_text("what,value\n=1+1,3\n", encoding="utf-8")
+    (out / "notes.txt").write_text("my notes\n", encoding="utf-8")
+    result = run_cli("run", "--data", SAMPLE, "--out", out, "--notebooks", "01")
+    assert result.returncode == 0, result.stderr
+    assert mine.read_text(encoding="utf-8") == "what,value\n=1+1,3\n" and (out / "notes.txt").exists()
+    assert [p.name for p in (out / "notebooks").iterdir()] == ["01_assess_workforce.ipynb"]  # no stale 02-05
+    tables = sorted(p.name for p in (out / "tables").iterdir())
+    assert "my_numbers.csv" in tables and all(t.startswith("01_") for t in tables if t != "my_numbers.csv")
+    contents = pd.read_excel(out / "tables.xlsx", sheet_name="contents")
+    assert "my_numbers.csv" not in set(contents["File"]) and all(f.startswith("01_") for f in contents["File"])
+    assert not any("my_numbers" in s for s in load_workbook(out / "tables.xlsx", read_only=True).sheetnames)
+
+
+def test_an_output_folder_of_a_run_with_names_shown_gets_no_names_into_the_next_run(tmp_path):
+    import zipfile
+
+    data = _copy_sample(tmp_path / "co")
+    yaml = data / "company.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("show_names: false", "show_names: true"), encoding="utf-8")
+    out = tmp_path / "out"
+    assert run_cli("run", "--data", data, "--out", out, "--notebooks", "01").returncode == 0
+    names = pd.read_csv(data / "employees.csv")["name"].dropna().unique()
+    assert any(n in (out / "tables.xlsx").read_bytes().decode("latin-1") or
+               any(n in p.read_text(encoding="utf-8") for p in (out / "tables").glob("*.csv")) for n in names)
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("show_names: true", "show_names: false"), encoding="utf-8")
+    assert run_cli("run", "--data", data, "--out", out, "--notebooks", "02").returncode == 0
+    for path in out.rglob("*"):
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as z:
+                text = " ".join(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml"))
+        elif path.suffix in (".csv", ".html", ".ipynb"):
+            text = path.read_text(encoding="utf-8")
+        else:
+            continue
+        leaked = [n for n in names if n in text]
+        assert not leaked, f"{path.relative_to(out)} prints {leaked[:3]}"
+
+
+def test_a_commit_stopped_half_way_is_marked_and_the_next_one_cleans_up(tmp_path, monkeypatch):
+    import os
+
+    from smbkit import _output
+    from smbkit._output import INCOMPLETE_FILE, Output
+
+    out = tmp_path / "out"
+    first = Output.open(out)
+    for rel in ("report.html", "tables/01_a__x.csv", "tables/01_a__y.csv"):
+        (first.staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        (first.staging / rel).write_text("old", encoding="utf-8")
+    first.commit()
+    (out / "tables" / "mine.csv").write_text("mine", encoding="utf-8")
+    second = Output.open(out)
+    for rel in ("report.html", "tables/01_a__z.csv"):
+        (second.staging / rel).parent.mkdir(parents=True, exist_ok=True)
+        (second.staging / rel).write_text("new", encoding="utf-8")
+    moves = []
+
+    def replace(src, dst):
+        if len(moves) == 4:  # the old files are out of the way, one new file is in: then the machine stops
+            raise KeyboardInterrupt
+        moves.append(dst)
+        real(src, dst)
+
+    real = os.replace
+    monkeypatch.setattr(_output.os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        second.commit()
+    monkeypatch.undo()
+    assert (out / INCOMPLETE_FILE).exists()  # a reader is told
+    second.lock.release()
+    third = Output.open(out)
+    (third.staging / "report.html").write_text("third", encoding="utf-8")
+    third.commit()
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and ".smbkit" not in p.parts) == \
+        ["report.html", "tables/mine.csv"]
+    assert (out / "report.html").read_text(encoding="utf-8") == "third"

@@ -41,3 +41,78 @@ def test_html_table_marks_hidden_cells_and_escapes_text():
     out = html_table(t, min_size=5)
     assert "&lt;b&gt;A&lt;/b&gt;" in out and "<b>A</b>" not in out
     assert '<td class="smbkit-hidden">hidden' in out and "smaller than 5 people" in out
+
+
+HOSTILE_SENTENCE = ('The team <img src="https://x.test/p.png" onerror="alert(1)">Retail leads; ![x](https://x.test/y.png) next, '
+                    "then [link](javascript:alert(1)), *bold* `code` ~~gone~~ $x$ www.x.test a@x.test https://x.test\n\n# heading")
+
+
+def _shown_markdown(monkeypatch, act):
+    from smbkit import show
+
+    shown = []
+    monkeypatch.setattr(show, "_display", lambda obj: shown.append(obj.data))
+    act(show.Page("09_test"))
+    return shown
+
+
+def _render(markdown: str) -> str:
+    """Markdown as the report renders it (nbconvert's mistune renderer)."""
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    return markdown2html_mistune(markdown)
+
+
+def test_page_says_data_as_text_that_renders_as_nothing_live(monkeypatch):
+    import html
+    import re
+
+    [markdown] = _shown_markdown(monkeypatch, lambda page: page.say(HOSTILE_SENTENCE))
+    rendered = _render(markdown)
+    assert not re.search(r"<(img|a|script|em|strong|code|del|h1)\b", rendered), rendered
+    text = html.unescape(re.sub(r"</?p>", "", rendered)).strip()
+    assert text == " ".join(HOSTILE_SENTENCE.split())  # shown exactly as written, on one line
+
+
+def test_smbkits_own_markdown_still_renders_around_escaped_data(monkeypatch):
+    shown = _shown_markdown(monkeypatch, lambda page: (page.check(False, "team <b>X</b> has *no* answers"),
+                                                        page.note("only _3_ people in [x](https://x.test)")))
+    skipped, note = (_render(m) for m in shown)
+    assert "<strong>Skipped:</strong> team &lt;b&gt;X&lt;/b&gt; has *no* answers." in skipped
+    assert note == "<p><em>Read with care:</em> only _3_ people in [x](https://x.test)</p>\n"
+
+
+def test_notes_about_the_data_are_shown_at_the_top_of_every_page(monkeypatch, tmp_path):
+    from conftest import ITEMS4, person, response, write_company
+
+    import smbkit
+
+    items = [dict(i, dimension="belonging_index") if i["item_id"] == "c1" else i for i in ITEMS4]
+    company = smbkit.load_company(write_company(tmp_path / "c", employees=[person("A")], survey_items=items,
+                                                survey_responses=[response("Shop", 4, 1, 7, 10)]))
+    assert company.survey_items["dimension"].tolist() == ["respect", "respect", "belonging_index (dimension)"]
+    from smbkit import show
+
+    shown = []
+    monkeypatch.setattr(show, "_display", lambda obj: shown.append(obj.data))
+    show.Page("09_test", company=company)
+    assert len(shown) == 1 and shown[0].startswith("**About your data:** Your survey has a dimension named 'belonging\\_index'")
+
+
+def test_spreadsheet_safety_covers_headers_and_mixed_columns():
+    from smbkit.show import safe_for_spreadsheet
+
+    t = pd.DataFrame({"team": ["Shop"], "=HYPERLINK(\"x\")": [1.0], "mixed": pd.Series(["@x"], dtype=object), "-n": [-1]})
+    out = safe_for_spreadsheet(t)
+    assert list(out.columns) == ["team", "'=HYPERLINK(\"x\")", "mixed", "'-n"]
+    assert out["mixed"].tolist() == ["'@x"] and out["'-n"].tolist() == [-1]
+
+
+def test_an_ampersand_shows_as_typed_and_an_entity_typed_in_a_name_stays_text():
+    import html
+
+    from smbkit.show import escape_markdown
+
+    assert escape_markdown("Rosemary & Rye") == "Rosemary & Rye"
+    for typed in ("Tom &lt;b&gt; & Co", "A &#60;script&#62;"):
+        assert html.unescape(_render(escape_markdown(typed)).removeprefix("<p>").removesuffix("</p>\n")) == typed

@@ -8,3 +8,9 @@ def test_money_formats_for_prose():
     assert text.money(52290, "EUR") == "EUR 52k"
     assert text.money(950, "GBP") == "GBP 950"
     assert text.money(-20000, "USD") == "-USD 20k"
+
+
+def test_label_makes_a_files_name_readable():
+    assert text.label("store_transactions") == "Store transactions"
+    assert text.label("demo_age_band") == "Age band"  # the demo_ prefix is the contract's, not the owner's
+    assert text.label("Deliveries") == "Deliveries" and text.label("") == ""

@@ -87,9 +87,9 @@ CORPUS = [
     ("bad-as-of", _replace_text("company.yaml", "as_of: 2026-09-30", "as_of: 30.09.2026"), r"column as_of: found '30\.09\.2026'; allowed: a date YYYY-MM-DD"),
     ("missing-column", _drop_column("employees", "team"), r"employees\.csv, row 1, column team: found no column 'team'"),
     ("duplicate-id", _duplicate_row("employees", 1), r"employees\.csv, row 111, column employee_id: found 'E0002' again \(first at row 3\)"),
-    ("fte-too-big", _set("employees", 3, "fte", "1.5"), r"employees\.csv, row 5, column fte: found '1\.5'; allowed: a number more than 0 to 1"),
+    ("fte-too-big", _set("employees", 3, "fte", "1.5"), r"employees\.csv, row 5, column fte: found '1\.5'; allowed: a number from 0\.01 to 1"),
     ("fte-text", _set("employees", 0, "fte", "full"), r"employees\.csv, row 2, column fte: found 'full'"),
-    ("negative-cost", _set("employees", 2, "annual_cost", "-5"), r"row 4, column annual_cost: found '-5'; allowed: a number >= 0"),
+    ("negative-cost", _set("employees", 2, "annual_cost", "-5"), r"row 4, column annual_cost: found '-5'; allowed: a number from 0 to 1,000,000,000,000,000"),
     ("bad-choice", _set("employees", 4, "employment_type", "intern"), r"row 6, column employment_type: found 'intern'; allowed: one of full_time, part_time, contractor, freelancer"),
     ("bad-date-format", _set("employees", 6, "hire_date", "31/12/2020"), r"row 8, column hire_date: found '31/12/2020'; allowed: a date YYYY-MM-DD"),
     ("impossible-date", _set("employees", 7, "hire_date", "2021-02-30"), r"row 9, column hire_date: found '2021-02-30'"),
@@ -254,3 +254,187 @@ def test_confidential_survey_may_carry_employee_ids(sample_copy):
 def test_every_contract_file_is_in_the_sample(sample):
     assert set(sample.tables) == {f.name for f in FILES}
     assert all(not t.empty for t in sample.tables.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile input: files that are not files, sizes, YAML aliases, values beyond what the analyses hold
+# ---------------------------------------------------------------------------------------------
+
+
+def _refused(folder, pattern, capsys):
+    """load_company and `smbkit validate` both refuse ``folder`` with a message matching ``pattern``."""
+    before = folder_digest(folder)
+    with pytest.raises(InputError) as err:
+        smbkit.load_company(folder)
+    assert re.search(pattern, str(err.value)), str(err.value)
+    assert cli.main(["validate", str(folder)]) == 2
+    captured = capsys.readouterr()
+    assert re.search(pattern, captured.err) and "Traceback" not in captured.err + captured.out
+    assert folder_digest(folder) == before
+    return str(err.value)
+
+
+def test_a_date_beyond_what_the_analyses_can_count_with_is_refused(sample_copy, capsys):
+    _set("employees", 3, "hire_date", "9999-12-31")(sample_copy)
+    _set("absences", 0, "start_date", "1066-10-14")(sample_copy)
+    _set("driver_history", 0, "month", "2263-01")(sample_copy)
+    _refused(sample_copy, r"employees\.csv, row 5, column hire_date: found '9999-12-31'; allowed: a date YYYY-MM-DD from 1900-01-01 "
+             r"to 2199-12-31", capsys)
+    message = str(pytest.raises(InputError, smbkit.load_company, sample_copy).value)
+    assert "absences.csv, row 2, column start_date: found '1066-10-14'" in message
+    assert "driver_history.csv, row 2, column month: found '2263-01'; allowed: a month YYYY-MM from 1900-01 to 2199-12" in message
+
+
+@pytest.mark.parametrize("as_of, found", [("9999-12-31", "'9999-12-31'"), ("2026-13-45", "'2026-13-45'"),
+                                          ("!!timestamp 2026-13-45", "'2026-13-45'"), ("1800-01-01", "'1800-01-01'")])
+def test_an_analysis_date_that_is_no_date_or_out_of_range_is_refused(sample_copy, capsys, as_of, found):
+    _replace_text("company.yaml", "as_of: 2026-09-30", f"as_of: {as_of}")(sample_copy)
+    _refused(sample_copy, rf"company\.yaml, column as_of: found {found}; allowed: a date YYYY-MM-DD from 1900-01-01 to 2199-12-31", capsys)
+
+
+@pytest.mark.parametrize("file, column, value", [("employees", "annual_cost", "1e308"), ("automation_options", "annual_cost", "1e308"),
+                                                 ("drivers", "current_value", "1e300"), ("scenarios", "change_pct", "1e300"),
+                                                 ("events", "invited", "1e30"), ("goals", "target", "-1e300"),
+                                                 ("interactions", "weight", "1e-320"), ("employees", "fte", "1e-300")])
+def test_a_number_that_would_overflow_the_analyses_is_refused(sample_copy, capsys, file, column, value):
+    _set(file, 0, column, value)(sample_copy)
+    _refused(sample_copy, rf"{file}\.csv, row 2, column {column}: found '{re.escape(value)}'; allowed: a (whole )?number from", capsys)
+
+
+def test_a_huge_whole_number_in_company_yaml_is_refused(sample_copy, capsys):
+    _replace_text("company.yaml", "min_group_size: 5", "min_group_size: 1" + "0" * 400)(sample_copy)
+    _replace_text("company.yaml", "horizon_months: 12", "horizon_months: .inf")(sample_copy)
+    message = _refused(sample_copy, r"company\.yaml, column min_group_size: found 1000.*; allowed: a whole number from 3 to 100", capsys)
+    assert "column horizon_months: found inf; allowed: a whole number from 1 to 60" in message
+
+
+def test_a_setting_given_a_list_or_mapping_is_refused(sample_copy, capsys):
+    _replace_text("company.yaml", "name: Rosemary & Rye Bakery", "name: [Rosemary, Rye]")(sample_copy)
+    _refused(sample_copy, r"company\.yaml, column name: found a list of values; allowed: one value: text", capsys)
+
+
+def _alias_bomb(depth: int) -> str:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for k in range(1, depth):
+        lines.append(f"a{k}: &a{k} [" + ", ".join([f"*a{k - 1}"] * 9) + "]")
+    return "name: Bakery\n" + "\n".join(lines) + f"\nindustry: *a{depth - 1}\n"
+
+
+def test_a_yaml_alias_bomb_is_refused_before_it_grows(sample_copy, capsys):
+    import time
+
+    (sample_copy / "company.yaml").write_text(_alias_bomb(4), encoding="utf-8")  # 6,561 values: harmless, still refused
+    _refused(sample_copy, r"company\.yaml, row \d+: found text that is not valid YAML \(aliases \(\*name\) that repeat more than 1,000 "
+             r"values\)", capsys)
+    (sample_copy / "company.yaml").write_text(_alias_bomb(12), encoding="utf-8")  # 9**12 values if expanded
+    start = time.perf_counter()
+    with pytest.raises(InputError, match="aliases"):
+        smbkit.load_company(sample_copy)
+    assert time.perf_counter() - start < 5
+
+
+def test_a_few_yaml_aliases_are_fine(tmp_path):
+    folder = write_company(tmp_path / "c", employees=[person("A")])
+    (folder / "company.yaml").write_text("name: &n Test Co\nindustry: *n\nas_of: 2025-12-31\n", encoding="utf-8")
+    assert smbkit.load_company(folder).settings.industry == "Test Co"
+
+
+@pytest.mark.parametrize("length", [131_073, 40_000])
+def test_a_cell_longer_than_excel_holds_is_refused_with_its_row_and_column(sample_copy, capsys, length):
+    _set("survey_responses", 2, "comment", "x" * length)(sample_copy)
+    message = _refused(sample_copy, rf"survey_responses\.csv, row 4, column comment: found a cell of {length:,} characters; allowed: "
+                       r"at most 32,767 characters", capsys)
+    assert "x" * 100 not in message  # the cell is not echoed
+
+
+def test_a_long_refused_value_is_echoed_cut(sample_copy, capsys):
+    _set("employees", 0, "fte", "9" * 200)(sample_copy)
+    message = _refused(sample_copy, r"employees\.csv, row 2, column fte: found '9{60}…' \(200 characters\)", capsys)
+    assert "9" * 61 not in message
+
+
+def test_a_header_wider_than_excel_is_refused(sample_copy, capsys):
+    (sample_copy / "events.csv").write_text(",".join(f"c{k}" for k in range(20_000)) + "\n", encoding="utf-8")
+    _refused(sample_copy, r"events\.csv, row 1: found 20,000 columns; allowed: at most 16,384 columns", capsys)
+
+
+def test_a_named_pipe_in_place_of_a_file_is_refused_without_waiting(sample_copy):
+    import os
+
+    (sample_copy / "absences.csv").unlink()
+    os.mkfifo(sample_copy / "absences.csv")
+    import subprocess
+    import sys
+
+    try:
+        r = subprocess.run([sys.executable, "-m", "smbkit.cli", "validate", str(sample_copy)], capture_output=True, text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("smbkit validate waited for ever on a named pipe")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "absences.csv: found a named pipe (FIFO), not a file (not read); allowed: a regular file in the company folder" in r.stderr
+
+
+def test_a_link_out_of_the_company_folder_is_neither_followed_nor_echoed(sample_copy, tmp_path, capsys):
+    secret = tmp_path / "secret.csv"
+    secret.write_text("TOP_SECRET_TOKEN,hunter2\nx,y\n", encoding="utf-8")
+    (sample_copy / "absences.csv").unlink()
+    (sample_copy / "absences.csv").symlink_to(secret)
+    message = _refused(sample_copy, r"absences\.csv: found a link to a file outside the company folder \(not read\)", capsys)
+    assert "TOP_SECRET" not in message and "hunter2" not in message and str(secret) not in message
+
+
+def test_a_link_inside_the_company_folder_is_read(sample_copy):
+    (sample_copy / "absences.csv").rename(sample_copy / "absences.data")
+    (sample_copy / "absences.csv").symlink_to("absences.data")
+    assert smbkit.load_company(sample_copy).has("absences")
+
+
+def test_a_dangling_link_and_a_folder_in_place_of_a_file_are_refused(sample_copy, capsys):
+    (sample_copy / "absences.csv").unlink()
+    (sample_copy / "absences.csv").symlink_to(sample_copy / "gone.csv")
+    (sample_copy / "events.csv").unlink()
+    (sample_copy / "events.csv").mkdir()
+    message = _refused(sample_copy, r"absences\.csv: found a link to a file that does not exist", capsys)
+    assert "events.csv: found a folder, not a file (not read)" in message
+
+
+def test_a_file_over_the_size_limit_is_refused_unread(sample_copy, capsys):
+    with open(sample_copy / "interactions.csv", "r+b") as f:
+        f.truncate(300 * 2 ** 20)  # sparse: no disk is used, and nothing reads it
+    _refused(sample_copy, r"interactions\.csv: found a file of 300 MiB; allowed: at most 256 MiB", capsys)
+
+
+def test_a_workbook_that_unpacks_past_the_limit_is_refused(tmp_path, monkeypatch):
+    from smbkit import _files
+
+    monkeypatch.setattr(_files, "MAX_FILE_BYTES", 2 ** 20)
+    folder = write_company(tmp_path / "c", employees=[person("A")])
+    pd.DataFrame({"event_id": [f"E{k}" for k in range(40_000)], "date": "2025-01-01", "invited": 5, "attended": 3}).to_excel(
+        folder / "events.xlsx", index=False)
+    assert (folder / "events.xlsx").stat().st_size < 2 ** 20
+    with pytest.raises(InputError, match=r"events\.xlsx: found a workbook of \d+ MiB unpacked; allowed: at most 1 MiB unpacked"):
+        smbkit.load_company(folder)
+
+
+def test_blank_lines_inside_and_at_the_end_keep_spreadsheet_row_numbers(tmp_path):
+    folder = write_company(tmp_path / "c", employees=[person("A"), person("B")])
+    path = folder / "employees.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0], lines[1], "", lines[2].replace(",1.0,", ",7,")]) + "\n\n\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        smbkit.load_company(folder)
+    text = str(err.value)
+    assert "employees.csv, row 3, column employee_id: found a blank cell" in text
+    assert "employees.csv, row 4, column fte: found '7'" in text
+
+
+def test_a_device_in_place_of_a_file_is_refused(sample_copy, capsys):
+    import os
+    import stat
+
+    (sample_copy / "events.csv").unlink()
+    try:
+        os.mknod(sample_copy / "events.csv", stat.S_IFCHR | 0o600, os.makedev(1, 3))  # /dev/null's numbers
+    except PermissionError:
+        pytest.skip("making a device node needs CAP_MKNOD")
+    _refused(sample_copy, r"events\.csv: found a character device, not a file \(not read\)", capsys)

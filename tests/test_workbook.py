@@ -35,3 +35,20 @@ def test_workbook_is_readable_and_never_runs_a_formula(tmp_path):
     assert ws["A2"].value == '=HYPERLINK("http://x","y")' and ws["A2"].data_type == "s" and ws["A2"].quotePrefix
     assert ws["B2"].number_format == "#,##0.0" and ws["C4"].number_format == "#,##0"
     assert ws["A1"].font.bold
+
+
+def test_a_column_named_like_a_formula_is_stored_as_text(tmp_path):
+    page = Page("09_test", tmp_path)
+    page.save(pd.DataFrame({"=HYPERLINK(\"http://x\",\"y\")": [1.5], "team": ["Shop"]}), "named")
+    csv = (tmp_path / "tables" / "09_test__named.csv").read_text(encoding="utf-8")
+    assert csv.startswith("\"'=HYPERLINK(") or csv.startswith("'=HYPERLINK(")
+    ws = load_workbook(write_workbook(page.saved, tmp_path / "t.xlsx"))["09_named"]
+    assert ws["A1"].value == '=HYPERLINK("http://x","y")' and ws["A1"].data_type == "s" and ws["A1"].quotePrefix
+    assert ws["A1"].font.bold and not ws["B1"].quotePrefix
+
+
+def test_an_infinite_figure_does_not_stop_the_workbook(tmp_path):
+    page = Page("09_test", tmp_path)
+    page.save(pd.DataFrame({"ratio": [1.5, float("inf"), -float("inf")]}), "ratios")
+    ws = load_workbook(write_workbook(page.saved, tmp_path / "t.xlsx"))["09_ratios"]
+    assert [ws[f"A{k}"].value for k in (2, 3, 4)] == [1.5, "inf", "-inf"]
