@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ._schema import FILES, file_spec
-from ._validation import Collector, InputError, Problem, locate_files, read_raw
+from ._files import locate_files, read_raw
+from ._validation import Collector, InputError, Problem
 from .data import load_company
 
 __all__ = ["Table", "Draft", "data_editor", "copy_name", "ROWS_PER_PAGE"]
@@ -80,10 +81,12 @@ class Draft:
         places = locate_files(self.folder, out)
         for spec in FILES:  # the contract's order: employees first
             if spec.name in places:
-                raw = read_raw(places[spec.name], out)
+                raw = read_raw(places[spec.name], out, inside=self.folder)
                 self.sources.append(places[spec.name][1])
                 if raw is not None:
-                    self.tables[spec.name] = Table(spec.name, list(raw.header), [list(r) for r in raw.rows])
+                    cols = [raw.columns.get(h) for h in raw.header]
+                    rows = [[c.cell(i) if c is not None else "" for c in cols] for i in range(raw.nrows)]
+                    self.tables[spec.name] = Table(spec.name, list(raw.header), rows)
         self.unreadable = out.finish()
         self._scratch = tempfile.TemporaryDirectory(prefix="smbkit-edit-")
         self._dirty = set(self.tables)
