@@ -20,8 +20,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._schema import FILES, file_spec
 from ._files import locate_files, read_raw
+from ._schema import FILES, file_spec
 from ._validation import Collector, InputError, Problem
 from .data import load_company
 
