@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["Amount", "MIN_GROUP_FLOOR", "HIDDEN_LABEL", "suppress", "suppress_crossed", "complementary", "too_few", "hide_small",
+__all__ = ["Amount", "combine_rare", "MIN_GROUP_FLOOR", "HIDDEN_LABEL", "suppress", "suppress_crossed", "complementary", "too_few", "hide_small",
            "groups_that_fit",
            "person_labels", "check_min_group_size", "fold", "scrub_names", "name_words", "EVERYDAY_WORDS", "employee_name_words", "FREE_TEXT",
            "protect_free_text"]
@@ -214,6 +214,34 @@ def _protect_amounts(n: np.ndarray, amounts: list, hide: np.ndarray, min_size: i
     return hide
 
 
+def combine_rare(labels: pd.Series, min_size: int, *, within: pd.Series | None = None) -> pd.Series:
+    """Roll the categories of fewer than ``min_size`` people into one group, where together they are enough.
+
+    Hiding a rare category forces the next smallest one to be hidden too, however large, until the
+    hidden ones hold ``min_size`` people; when the rare categories of a breakdown (of ``within``,
+    e.g. one survey wave) hold ``min_size`` or more together, they are shown as one group instead,
+    named by all of them (``"non-binary + not recorded"``), and no large group is lost. Rare
+    categories that stay under ``min_size`` together are left as they are, for `suppress` to hide.
+
+    Examples
+    --------
+    >>> g = pd.Series(["man"] * 30 + ["woman"] * 25 + ["non-binary"] * 3 + ["not recorded"] * 2)
+    >>> combine_rare(g, 5).value_counts().to_dict()
+    {'man': 30, 'woman': 25, 'non-binary + not recorded': 5}
+    """
+    min_size = check_min_group_size(min_size)
+    out = labels.astype("object").copy()
+    parts = [out.index] if within is None else [idx for _, idx in out.groupby(within, sort=False, dropna=False).groups.items()]
+    for idx in parts:
+        counts = out.loc[idx].value_counts()
+        rare = counts[too_few(counts, min_size) & (counts > 0)]
+        if len(rare) >= 2 and not too_few(int(rare.sum()), min_size):
+            name = " + ".join(sorted(map(str, rare.index)))
+            part = out.loc[idx]
+            out.loc[idx] = part.where(~part.isin(rare.index), name)
+    return out
+
+
 def _blank(out: pd.DataFrame, hidden: pd.Series, keep: set[str]) -> pd.DataFrame:
     for c in [c for c in out.columns if c not in keep]:
         if hidden.any():
@@ -388,7 +416,9 @@ def protect_free_text(tables: dict[str, pd.DataFrame], *, show_names: bool) -> d
             continue
         t = out[name].copy()
         for c in [c for c in cols if c in t.columns]:
-            t[c] = [ids.get(fold(" ".join(_WORD.findall(v))), scrub_names(v, words)) if isinstance(v, str) else v for v in t[c]]
+            clean = [ids.get(fold(" ".join(_WORD.findall(v))), scrub_names(v, words)) if isinstance(v, str) else v for v in t[c]]
+            if any(a != b for a, b in zip(clean, t[c]) if isinstance(a, str)):  # else the column stays as it was read
+                t[c] = pd.Series(clean, index=t.index, dtype="str")
         out[name] = t
     return out
 

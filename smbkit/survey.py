@@ -164,7 +164,8 @@ def survey_results(company: Company, *, by: str | list[str] | None = None, top_p
 
     Privacy: each measure of each wave is one breakdown; groups under min_group_size are hidden and
     complemented (`privacy.suppress`); a group hidden in a wave's Belonging Index (its respondents) is
-    hidden in every measure of that wave. With two ``by`` columns (e.g. team and a demo_* column) the
+    hidden in every measure of that wave. Rare answers of a demo_* column that together reach
+    min_group_size in a wave are one group named by all of them (`privacy.combine_rare`). With two ``by`` columns (e.g. team and a demo_* column) the
     crossed table is protected against both one-way tables (`privacy.suppress_crossed`). A group's
     Belonging Index, which pools its dimensions, is hidden wherever one of its dimensions is.
 
@@ -190,6 +191,8 @@ def _survey_results(company: Company, keys: list[str], top_points: int) -> tuple
     labels = r[["wave", *keys]].copy()
     for k in keys:
         labels[k] = labels[k].astype("object").where(labels[k].notna(), "not recorded")
+        if k.startswith("demo_"):  # rare answers that are enough together are one group, not a reason to hide a large one
+            labels[k] = privacy.combine_rare(labels[k], company.settings.min_group_size, within=labels["wave"])
     sums = parts.groupby([labels[c] for c in labels.columns], sort=True).sum()
     long = _measures_from_sums(sums, dims).reset_index()
     order = {m: i for i, m in enumerate(["belonging_index", *dims, "enps"])}

@@ -310,7 +310,8 @@ def representation(company: Company, column: str | None = None) -> pd.DataFrame:
 
     Groups under ``min_group_size`` are hidden, and so is the next smallest group of the same
     characteristic when needed to stop a hidden group being worked out by subtraction
-    (`privacy.suppress`). Blank answers form the group ``not recorded``.
+    (`privacy.suppress`). Blank answers form the group ``not recorded``. Rare groups that together
+    hold min_group_size people are shown as one (`privacy.combine_rare`), named by all of them.
 
     Parameters
     ----------
@@ -330,7 +331,7 @@ def representation(company: Company, column: str | None = None) -> pd.DataFrame:
     cur = current_employees(company)
     parts = []
     for c in columns:
-        counts = cur[c].fillna("not recorded").value_counts().sort_index()
+        counts = privacy.combine_rare(cur[c].fillna("not recorded"), company.settings.min_group_size).value_counts().sort_index()
         parts.append(pd.DataFrame({"characteristic": c.removeprefix("demo_"), "group": counts.index.astype("str"),
                                    "headcount": counts.to_numpy().astype(int)}))
     if not parts:

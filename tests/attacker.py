@@ -605,7 +605,16 @@ def _num(row, col) -> tuple[float, float]:
     return _number(row.get(col, "")) if hasattr(row, "get") else _number(getattr(row, col, ""))
 
 
-def _label(text: str) -> str:
+def combined_of(combined: set, wave) -> list[frozenset]:
+    """The combined groups (frozensets of categories) listed for ``wave``."""
+    return [g for w, g in combined if w == wave]
+
+
+def _label(text: str):
+    """A published group label as the input's category; a combined group ("non-binary + not recorded",
+    `privacy.combine_rare`) as the frozenset of its categories."""
+    if isinstance(text, str) and " + " in text:
+        return frozenset(_label(part) for part in text.split(" + "))
     return NA if text in ("not recorded", "not given") else text
 
 
@@ -719,10 +728,13 @@ def _long(m: Model, out: Outputs, key: str, demo: str | None):
     labels = {a: sorted({atom[m.attrs["survey"].index(a)] for atom in m.atoms["survey"]}) for a in keys}
     from itertools import product
 
+    combined = {(p[0], x) for p in present for x in p[1:] if isinstance(x, frozenset)}
     for w in waves:
         for combo in product(*[labels[a] for a in keys]):
             sel = dict(zip(keys, combo))
             R = m.sum("survey", "R", wave=w, **sel)
+            if any(c in g for c in combo for g in combined_of(combined, w)):
+                continue  # part of a combined group: only the group is listed, with at least one respondent
             if (w, *combo) in present:
                 m.le(_scaled(R, -1), -1, f"{name}: {w.date()} {combo} is listed")
             else:
@@ -1590,10 +1602,14 @@ def crossed_line_family(out: Outputs, truth: Truth) -> list[Leak]:
     latest = max(crossed["wave"].map(_ts)) if len(crossed) else None
     teams, groups = sorted(u["team"].unique()), sorted(u["demo"].unique())
     leaks = []
+    categories = groups
     for (wave, meas), g in crossed.groupby(["wave", "measure"], sort=False):
         w = _ts(wave)
-        known: dict[tuple, float] = {(t, d): 0.0 for t in teams for d in groups}  # cells not listed have nobody
         cells = {(_label(r["team"]), _label(r[demo])): r for r in _rows(g)}
+        # a combined group (privacy.combine_rare) stands for its categories in this wave's lines
+        merged = {d for d in (c[1] for c in cells) if isinstance(d, frozenset)}
+        groups = [d for d in categories if not any(d in x for x in merged)] + sorted(merged, key=sorted)
+        known: dict[tuple, float] = {(t, d): 0.0 for t in teams for d in groups}  # cells not listed have nobody
         for c, r in cells.items():
             known.pop(c, None)
             if r["hidden"] != "True":
@@ -1623,7 +1639,7 @@ def crossed_line_family(out: Outputs, truth: Truth) -> list[Leak]:
                         continue  # the shown margin already says the line holds nobody: the cell tells nothing more
                     step += 1
                     changed = True
-                    true = int(u.loc[(u["wave"] == w) & (u["team"] == c[0]) & (u["demo"] == c[1]),
+                    true = int(u.loc[(u["wave"] == w) & (u["team"] == c[0]) & u["demo"].isin(c[1] if isinstance(c[1], frozenset) else {c[1]}),
                                      "E:n" if meas == "enps" else f"N:{meas}"].sum())
                     leaks.append(Leak("crossed_line", f"{out.name_of('results_by_team_and_demographic')} + margins",
                                       f"{wave} {meas}: the {axis} line {label!r} has one hidden cell, {c[0]} x {c[1]}; its margin "

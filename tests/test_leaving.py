@@ -89,8 +89,10 @@ def test_belonging_episodes_cut_at_waves_with_the_wave_before(tmp_path):
            + [person("Q", "Shop", hire="2023-01-01", exit_date="2025-03-01", reason="voluntary"), person("T", "Tiny", hire="2023-01-01")])
     rows = []
     for w, shop in zip(waves, (4, 2)):
-        rows += [response("Shop", shop, 1, 6, 9, wave=w) for _ in range(6)] + [response("Desk", 2, 3, 3, 5, wave=w) for _ in range(6)]
-        rows += [response("Tiny", 1, 4, 1, 0, wave=w)]  # one person: hidden, the company's score is used
+        rows += [response("Shop", shop, 1, 6, 9, wave=w) for _ in range(6)] + [response("Desk", 4 if i % 2 else 2, 3, 6 if i % 2 else 3, 9 if i % 2 else 5, wave=w) for i in range(6)]
+        # one person: hidden, the company's score is used. Desk, hidden beside Tiny, answers both ways, so the
+        # hidden pair's favourable answers and promoters pin neither of them (privacy.Amount)
+        rows += [response("Tiny", 1, 4, 1, 0, wave=w)]
     c = _company(tmp_path, emp, survey_items=ITEMS4, survey_responses=rows)
     f = L.survival_frame(c)
     ep = L.belonging_episodes(c, f)

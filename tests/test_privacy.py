@@ -121,3 +121,17 @@ def test_a_hidden_pool_where_nobody_was_favourable_is_widened_until_it_pins_nobo
     full = t.assign(promoters=[2, 3, 1, 1])
     assert privacy.suppress(full, count="n", by=["team"], min_size=5, amounts=promoters)["hidden"].tolist() == [
         True, True, True, False]
+
+
+def test_rare_categories_that_are_enough_together_are_shown_as_one_group():
+    """By hand: 2 + 2 + 1 rare answers make a group of 5 shown as one, named by all three; alone each would be hidden.
+    Per wave: a wave whose rare answers stay under 5 together keeps them apart, for suppression to hide."""
+    g = pd.Series(["man"] * 20 + ["woman"] * 12 + ["non-binary"] * 2 + ["prefer not to say"] * 2 + ["not recorded"] * 1
+                  + ["man"] * 9 + ["woman"] * 8 + ["non-binary"] * 2 + ["not recorded"] * 1)
+    wave = pd.Series(["w1"] * 37 + ["w2"] * 20)
+    out = privacy.combine_rare(g, 5, within=wave)
+    assert out[wave == "w1"].value_counts().to_dict() == {"man": 20, "woman": 12, "non-binary + not recorded + prefer not to say": 5}
+    assert out[wave == "w2"].value_counts().to_dict() == {"man": 9, "woman": 8, "non-binary": 2, "not recorded": 1}
+    # the whole table: shown groups and their total give nothing smaller than 5 away
+    t = out[wave == "w1"].value_counts().rename_axis("g").reset_index(name="n")
+    assert not privacy.suppress(t, count="n", by=["g"], min_size=5)["hidden"].any()
