@@ -152,6 +152,26 @@ ITEMS4 = [  # a 4-point scale with one reverse-coded item, and a 7-point item
 ]
 
 
+def plan_company(tmp_path, emp, *, roles, scenarios=None, drivers=None, **more):
+    """A company for notebook 03's tests: one driver (1000 orders) and one flat scenario unless given."""
+    drivers = drivers or [{"driver": "orders", "current_value": 1000, "unit": "orders"}]
+    scenarios = scenarios or [{"scenario": "flat", "driver": "orders", "change_pct": 0, "probability": 1}]
+    return smbkit.load_company(write_company(tmp_path / "c", employees=emp, roles=roles, drivers=drivers, scenarios=scenarios,
+                                             settings={"as_of": "2025-12-31"}, **more))
+
+
+def make_clients(root: Path) -> Path:
+    """A consultant's folder: bakery (the sample), cafe (the sample renamed), broken (an employment type the contract
+    does not know)."""
+    for name in ("bakery", "cafe", "broken"):
+        shutil.copytree(SAMPLE, root / name)
+    yaml = root / "cafe" / "company.yaml"
+    yaml.write_text(yaml.read_text(encoding="utf-8").replace("Rosemary & Rye Bakery", "Corner Cafe"), encoding="utf-8")
+    emp = root / "broken" / "employees.csv"
+    emp.write_text(emp.read_text(encoding="utf-8").replace(",full_time,", ",fulltime,", 1), encoding="utf-8")
+    return root
+
+
 def response(team, a1, a2, c1, enps, *, wave="2025-06-30", consent="true", comment="", **extra):
     return {"wave": wave, "team": team, "a1": a1, "a2": a2, "c1": c1, "enps": enps, "consent": consent, "comment": comment, **extra}
 

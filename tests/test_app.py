@@ -5,7 +5,7 @@ import shutil
 import socket
 
 import pytest
-from conftest import SAMPLE, run_cli
+from conftest import SAMPLE, make_clients, run_cli
 
 import smbkit
 from smbkit.app import Companies, app_command, company_link, company_picker, landing, port_is_free, prepare_workspace, start_page
@@ -16,13 +16,7 @@ NOTEBOOKS = names()
 
 def _clients(tmp_path):
     """bakery and cafe (valid), broken (an employment type the contract does not know), notes (no company.yaml)."""
-    root = tmp_path / "clients"
-    for name in ("bakery", "cafe", "broken"):
-        shutil.copytree(SAMPLE, root / name)
-    yaml = root / "cafe" / "company.yaml"
-    yaml.write_text(yaml.read_text(encoding="utf-8").replace("Rosemary & Rye Bakery", "Corner Cafe"), encoding="utf-8")
-    emp = root / "broken" / "employees.csv"
-    emp.write_text(emp.read_text(encoding="utf-8").replace(",full_time,", ",fulltime,", 1), encoding="utf-8")
+    root = make_clients(tmp_path / "clients")
     (root / "notes").mkdir()
     (root / "notes" / "todo.txt").write_text("not a company", encoding="utf-8")
     return root

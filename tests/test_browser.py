@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import socketserver
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from conftest import SAMPLE, folder_digest
+from conftest import SAMPLE, folder_digest, make_clients
 
 from smbkit.app import free_port
 from smbkit.notebooks import EDITOR, START, names
@@ -180,14 +179,7 @@ def _stop(proc: subprocess.Popen):
 @pytest.fixture(scope="module")
 def clients(tmp_path_factory):
     """A consultant's folder: bakery (the sample), cafe (the sample renamed), broken (one bad cell)."""
-    root = tmp_path_factory.mktemp("clients")
-    for name in ("bakery", "cafe", "broken"):
-        shutil.copytree(SAMPLE, root / name)
-    yaml = root / "cafe" / "company.yaml"
-    yaml.write_text(yaml.read_text(encoding="utf-8").replace("Rosemary & Rye Bakery", "Corner Cafe"), encoding="utf-8")
-    emp = root / "broken" / "employees.csv"
-    emp.write_text(emp.read_text(encoding="utf-8").replace(",full_time,", ",fulltime,", 1), encoding="utf-8")
-    return root
+    return make_clients(tmp_path_factory.mktemp("clients"))
 
 
 @pytest.fixture(scope="module")

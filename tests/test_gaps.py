@@ -4,19 +4,14 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import person, write_company
+from conftest import person, plan_company
 
-import smbkit
 from smbkit import gaps as g
 
 AS_OF = "2025-12-31"
 
 
-def _company(tmp_path, emp, *, roles, scenarios=None, drivers=None, **more):
-    drivers = drivers or [{"driver": "orders", "current_value": 1000, "unit": "orders"}]
-    scenarios = scenarios or [{"scenario": "flat", "driver": "orders", "change_pct": 0, "probability": 1}]
-    return smbkit.load_company(write_company(tmp_path / "c", employees=emp, roles=roles, drivers=drivers, scenarios=scenarios,
-                                             settings={"as_of": AS_OF}, **more))
+_company = plan_company
 
 
 def test_exit_rate_by_hand_with_shrinkage(tmp_path):

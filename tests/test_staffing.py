@@ -1,7 +1,7 @@
 """Notebook 03's plan: backfill against growth, people first, whole hires only above a stated share, one decision per role."""
 
 import pytest
-from conftest import person, write_company
+from conftest import person, plan_company
 
 import smbkit
 from smbkit import costs as C
@@ -12,11 +12,7 @@ from smbkit import staffing as P
 AS_OF = "2025-12-31"
 
 
-def _company(tmp_path, emp, *, roles, scenarios=None, drivers=None, **more):
-    drivers = drivers or [{"driver": "orders", "current_value": 1000, "unit": "orders"}]
-    scenarios = scenarios or [{"scenario": "flat", "driver": "orders", "change_pct": 0, "probability": 1}]
-    return smbkit.load_company(write_company(tmp_path / "c", employees=emp, roles=roles, drivers=drivers, scenarios=scenarios,
-                                             settings={"as_of": AS_OF}, **more))
+_company = plan_company
 
 
 def test_growth_is_hired_in_whole_people_and_backfill_is_replacement_not_new_pay(tmp_path):
