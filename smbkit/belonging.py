@@ -30,6 +30,7 @@ from .survey import (
     survey_items,
     survey_results,
 )
+from .text import count
 
 __all__ = [
     "ALPHA_FLAG",
@@ -686,5 +687,5 @@ def comments_takeaway(comments: pd.DataFrame) -> str:
     """Sentence for `survey_comments`."""
     if comments.empty:
         return "No comments can be shown for this wave without risking that someone is recognised."
-    return (f"{len(comments)} comments from the latest wave, chosen at random. A comment carries its team only where the team "
+    return (f"{count(len(comments), 'comment')} from the latest wave, chosen at random. A comment carries its team only where the team "
             "is large enough to stay anonymous; names are replaced with [name].")

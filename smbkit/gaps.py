@@ -16,6 +16,7 @@ from . import privacy
 from .data import Company
 from .demand import for_scenario, resolve_scenario, role_demand
 from .people import EMPLOYEE_TYPES, current_employees, employees_only, is_employee, years_before, years_between
+from .text import count
 
 __all__ = [
     "PRIOR_PERSON_YEARS",
@@ -268,5 +269,5 @@ def skill_gaps_takeaway(gaps: pd.DataFrame) -> str:
     if open_.empty:
         return "Every role's people hold the skills it needs at the required level."
     top = open_.iloc[0]
-    return (f"{len(open_)} role-skill pairs fall short, {int(open_['gap'].sum())} people in all; the top priority is "
+    return (f"{count(len(open_), 'role-skill pair')} fall short, {count(open_['gap'].sum(), 'person')} in all; the top priority is "
             f"{top['skill']} for {top['role']} ({int(top['have'])} of {int(top['needed'])} people at level {int(top['required'])}).")

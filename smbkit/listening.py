@@ -17,6 +17,7 @@ from . import privacy
 from .data import Company
 from .people import current_employees
 from .survey import scored_responses, survey_results
+from .text import count
 
 __all__ = [
     "K_MAX",
@@ -526,7 +527,7 @@ def profiles_takeaway(profiles: pd.DataFrame) -> str:
         return "Too few answers in the latest wave to form profiles that keep people anonymous."
     low = profiles.iloc[-1]
     return (f"The latest wave splits into {len(profiles)} profiles of at least the minimum group size. The least at home is "
-            f"{low['profile']}: {low['people']} people ({low['share_pct']:.0f}%), {low['description']}. "
+            f"{low['profile']}: {count(low['people'], 'person')} ({low['share_pct']:.0f}%), {low['description']}. "
             f"Silhouette {profiles['silhouette'].iloc[0]:.2f} (above 0.5 clear groups, under 0.25 weak ones).")
 
 
@@ -567,7 +568,7 @@ def themes_takeaway(themes: pd.DataFrame, tone: pd.DataFrame) -> str:
 def network_takeaway(summary: pd.DataFrame, modes: pd.DataFrame) -> str:
     """Sentence for the collaboration network."""
     v = dict(zip(summary["measure"], summary["value"]))
-    text = (f"{int(v['people'])} people share {int(v['ties'])} working ties; {v['ties across teams (%)']:.0f}% of ties cross teams. "
+    text = (f"{count(v['people'], 'person')} share {count(v['ties'], 'working tie')}; {v['ties across teams (%)']:.0f}% of ties cross teams. "
             f"People with no recorded ties: {int(v['people with no ties'])}; with only one: {int(v['people with one tie'])}. "
             "Check that nobody is cut off.")
     shown = modes[~modes["hidden"]]

@@ -19,6 +19,7 @@ from .demand import resolve_scenario
 from .gaps import MIN_ACTION_FTE
 from .people import current_employees
 from .staffing import MOVE_PAY_FLOOR, gap_hours
+from .text import count
 
 __all__ = [
     "HIGHER_VALUE_GROWTH",
@@ -480,7 +481,7 @@ def pathways_takeaway(pathways: pd.DataFrame) -> str:
         return "No role loses enough of its hours to tools to need a reskilling pathway."
     moves = pathways[pathways["to_role"] != pathways["role"]]
     roles = ", ".join(dict.fromkeys(pathways["role"]))
-    text = f"{len(pathways)} people in {roles} are offered a pathway, never just a cut"
+    text = f"{count(len(pathways), 'person')} in {roles} {'is' if len(pathways) == 1 else 'are'} offered a pathway, never just a cut"
     if len(moves):
         text += (f"; {len(moves)} could move to a role that needs people, typically in {moves['months'].median():.0f} months "
                  f"of training")

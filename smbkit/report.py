@@ -18,6 +18,7 @@ from .data import Company
 from .decisions import decision_brief
 from .notebooks import NOTEBOOKS
 from .show import TABLE_CSS, WIDGET_NOTE
+from .text import count
 
 __all__ = ["section", "write_report", "read_decisions", "find_chromium", "print_pdf", "CONTENT_SECURITY_POLICY"]
 
@@ -152,7 +153,7 @@ def _brief_section(brief: pd.DataFrame, company: Company, titles: dict) -> str:
                     + f"</td><td>{cell(r.cost)}</td><td>{cell(r.effect)}</td>"
                     f"<td>{cell(r.risk)}</td><td><a href='#{r.notebook}'>{html.escape(titles.get(r.notebook, r.notebook))}</a></td></tr>")
     return (f"<section class='notebook brief' id='brief'>{_stamp(company)}"
-            f"<h1>Decision brief</h1><p>The {len(brief)} actions that matter most for {html.escape(s.name)}, {urgent} of them urgent, "
+            f"<h1>Decision brief</h1><p>The {count(len(brief), 'action')} that matter most for {html.escape(s.name)}, {urgent} of them urgent, "
             "gathered from the notebooks' \"What to decide\" lists: urgent before important, and among those the safest "
             "first, then those worth most; at most two from each part of the business, and the same need only once. "
             "Each action says what it rests on and links to the analysis behind it. The numbers inform; you decide.</p><table class='smbkit-table brief'><thead><tr><th>#</th><th>action and why</th><th>cost</th>"

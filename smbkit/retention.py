@@ -29,6 +29,7 @@ from .leaving import (
     usable_inputs,
 )
 from .leaving_risk import AUC_FLOOR, MIN_EVENTS, LeaveRisk, fairness_audit, leave_risk, risk_comparisons
+from .text import count
 
 __all__ = [
     "MILESTONES",
@@ -233,7 +234,7 @@ def leaving_factors(company: Company) -> LeavingFactors:
         f = survival_frame(company)
         events = int(f["left"].sum())
         if events < MIN_EVENTS:
-            return LeavingFactors(pd.DataFrame(columns=FACTOR_COLUMNS), [f"only {events} people chose to leave in the last "
+            return LeavingFactors(pd.DataFrame(columns=FACTOR_COLUMNS), [f"only {count(events, 'person')} chose to leave in the last "
                                                                           f"{WINDOW_YEARS:g} years; a model needs at least {MIN_EVENTS}"])
         X, notes, _ = model_inputs(company, f, company.settings.as_of, pay_on=f["end"])
         X, dropped = usable_inputs(X)

@@ -16,6 +16,7 @@ from .data import Company
 from .decisions import comparisons_table
 from .people import DAYS_PER_YEAR, employees_only
 from .stats import mean_difference_test, rate_ratio_test
+from .text import count
 
 # A hidden team's days absent must stay uncertain over at least this many days a person: a total of the
 # hidden teams smaller than that would tell their people had (almost) no sick leave.
@@ -220,7 +221,7 @@ def absence_comparisons(company: Company, *, months: int = 12) -> pd.DataFrame:
 def turnover_takeaway(by_team: pd.DataFrame, evidence: pd.DataFrame | None = None) -> str:
     """Sentence for `turnover` split by team; a team is named only when the evidence rule finds it clear."""
     total = by_team.iloc[-1]
-    text = (f"In the last 12 months {int(total['leavers'])} employees left, {total['rate_pct']:.0f}% of the average headcount of "
+    text = (f"In the last 12 months {count(total['leavers'], 'employee')} left, {total['rate_pct']:.0f}% of the average headcount of "
             f"{total['average_headcount']:.0f}; {int(total['voluntary'])} of them chose to go.")
     return text + _named_teams(evidence, "turnover", "loses people by choice faster than the rest of the company",
                                "No team loses people by choice faster than chance would explain.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["money", "label"]
+__all__ = ["money", "label", "count"]
 
 
 def money(value: float, currency: str) -> str:
@@ -42,3 +42,19 @@ def label(name: str) -> str:
     """
     text = str(name).removeprefix("demo_").replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+# words whose plural is not the word with an s
+_PLURALS = {"person": "people", "employee": "employees", "was": "were", "has": "have"}
+
+
+def count(n, word: str, plural: str | None = None) -> str:
+    """A number with its noun in the right number: ``count(1, "action") == "1 action"``.
+
+    Examples
+    --------
+    >>> count(1, "employee"), count(3, "employee"), count(1, "person"), count(2, "person"), count(0, "comment")
+    ('1 employee', '3 employees', '1 person', '2 people', '0 comments')
+    """
+    n = int(n)
+    return f"{n} {word if n == 1 else (plural or _PLURALS.get(word, word + 's'))}"

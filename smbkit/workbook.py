@@ -77,6 +77,7 @@ class Workbook:
             if self.tables_dir is not None:
                 self.add([p for p in sorted(self.tables_dir.glob("*.csv")) if p not in self.written])
             self._sheet("contents", pd.DataFrame(self.index, columns=["sheet", "file", "rows"]))
+            self.book.get_worksheet_by_name("contents").activate()  # the workbook opens on what it holds
         finally:
             self.book.close()
         return self.target

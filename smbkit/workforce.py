@@ -14,7 +14,7 @@ from ._schema import FILES
 from .data import Company
 from .decisions import Decision, decisions_table
 from .people import DAYS_PER_YEAR, current_employees
-from .text import money
+from .text import count, money
 
 __all__ = [
     "TENURE_BANDS",
@@ -450,7 +450,7 @@ def company_summary(company: Company) -> str:
     s = company.settings
     n = len(current_employees(company))
     industry = f" ({s.industry})" if s.industry else ""
-    return f"{s.name}{industry} · analysis date {s.as_of.date()} · {n} people on the books today."
+    return f"{s.name}{industry} · analysis date {s.as_of.date()} · {count(n, 'person')} on the books today."
 
 
 def headcount_takeaway(table: pd.DataFrame, company: Company) -> str:
@@ -459,8 +459,8 @@ def headcount_takeaway(table: pd.DataFrame, company: Company) -> str:
     total = table.iloc[-1]
     groups = table.iloc[:-1]
     top = groups.iloc[0]
-    return (f"{int(total['headcount'])} people ({total['fte']:.1f} FTE) cost {money(total['annual_cost'], company.settings.currency)} a year. "
-            f"{top[by]} is the biggest cost with {int(top['headcount'])} people and {top['cost_share_pct']:.0f}% of the total; "
+    return (f"{count(total['headcount'], 'person')} ({total['fte']:.1f} FTE) cost {money(total['annual_cost'], company.settings.currency)} a year. "
+            f"{top[by]} is the biggest cost with {count(top['headcount'], 'person')} and {top['cost_share_pct']:.0f}% of the total; "
             f"the average cost of a full-time equivalent is {money(total['cost_per_fte'], company.settings.currency)}.")
 
 
@@ -481,7 +481,7 @@ def span_takeaway(spans: pd.DataFrame, summary: pd.DataFrame) -> str:
         return "Nobody has direct reports recorded: fill in manager_id to see the organisation's structure."
     value = dict(zip(summary["measure"], summary["value"]))
     top = spans.sort_values("direct_reports", ascending=False).iloc[0]
-    text = (f"{int(value['managers'])} managers lead {int(value['people'])} people over {int(value['layers'])} layers; "
+    text = (f"{count(value['managers'], 'manager')} lead {count(value['people'], 'person')} over {count(value['layers'], 'layer')}; "
             f"a typical manager has {value['median span']:.0f} direct reports, and {top['manager']} ({top['role']}) has the most, {int(top['direct_reports'])}.")
     wide = int((spans["span_flag"] == "wide").sum())
     if wide:

@@ -1,5 +1,7 @@
 """Numbers and words in sentences."""
 
+import pandas as pd
+
 from smbkit import text
 
 
@@ -14,3 +16,11 @@ def test_label_makes_a_files_name_readable():
     assert text.label("store_transactions") == "Store transactions"
     assert text.label("demo_age_band") == "Age band"  # the demo_ prefix is the contract's, not the owner's
     assert text.label("Deliveries") == "Deliveries" and text.label("") == ""
+
+
+def test_sentences_say_one_of_a_thing_in_the_singular():
+    from smbkit.signals import turnover_takeaway
+
+    one = pd.DataFrame([{"team": "All", "leavers": 1, "rate_pct": 10.0, "average_headcount": 10.0, "voluntary": 1}])
+    assert "1 employee left" in turnover_takeaway(one)
+    assert "2 employees left" in turnover_takeaway(one.assign(leavers=2))

@@ -52,3 +52,12 @@ def test_an_infinite_figure_does_not_stop_the_workbook(tmp_path):
     page.save(pd.DataFrame({"ratio": [1.5, float("inf"), -float("inf")]}), "ratios")
     ws = load_workbook(write_workbook(page.saved, tmp_path / "t.xlsx"))["09_ratios"]
     assert [ws[f"A{k}"].value for k in (2, 3, 4)] == [1.5, "inf", "-inf"]
+
+
+def test_the_workbook_opens_on_its_contents_sheet(tmp_path):
+    page = Page("09_test", tmp_path)
+    page.save(pd.DataFrame({"a": [1, 2]}), "first")
+    page.save(pd.DataFrame({"b": [3]}), "second")
+    book = load_workbook(write_workbook(page.saved, tmp_path / "t.xlsx"))
+    assert book.active.title == "contents"
+    assert [r[0].value for r in book["contents"].iter_rows(min_row=2)] == ["09_first", "09_second"]
