@@ -70,6 +70,7 @@ class Collector:
 
     def __init__(self):
         self.problems: list[Problem] = []
+        self.notes: list[str] = []  # what was read other than as written, though valid (a header's case)
         self._counts: dict[tuple, int] = {}
 
     def add(self, file, row, column, found, allowed, *, kind="value"):
@@ -88,6 +89,8 @@ class Collector:
         self._counts[key] = already + len(rows)
 
     def finish(self) -> list[Problem]:
+        """Every problem, by file and then row (a file's own problems, without a row, first; the counts of
+        rows not listed one by one at the end of their file)."""
         out = list(self.problems)
         for (file, column, _kind), n in self._counts.items():
             if n > MAX_MESSAGES_PER_COLUMN:
@@ -95,7 +98,8 @@ class Collector:
                     Problem(file, None, column, f"{n - MAX_MESSAGES_PER_COLUMN} more rows with the same problem",
                             "fix the rows above the same way")
                 )
-        return out
+        more = {id(p) for p in out if p.found.endswith("more rows with the same problem")}
+        return sorted(out, key=lambda p: (p.file, id(p) in more, p.row if p.row is not None else 0))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -318,26 +322,65 @@ def _typed_column(col: Column | None, name: str, raw: RawColumn, source: str, ou
         out.add_rows(source, rows, name, lambda i: "a blank cell", col.allowed(), kind="blank")
     if bad.any():
         rows = np.flatnonzero(bad[raw.codes])
-        out.add_rows(source, rows, name, lambda i: shown(raw.cell(i)), col.allowed(), kind="value")
+        out.add_rows(source, rows, name, lambda i: shown(raw.cell(i)) + _did_you_mean(raw.cell(i), col.choices),
+                     col.allowed(), kind="value")
     return _typed_series(col, values).take(raw.codes).reset_index(drop=True)
+
+
+def _did_you_mean(text: str, choices) -> str:
+    """`` (did you mean 'x'?)`` for the closest of ``choices`` to a refused ``text`` (difflib's ratio), else ''."""
+    import difflib
+
+    if not choices:
+        return ""
+    folded = {str(c).strip().casefold(): str(c) for c in choices}
+    close = difflib.get_close_matches(str(text).strip().casefold(), list(folded), n=1, cutoff=0.6)
+    return f" (did you mean {folded[close[0]]!r}?)" if close else ""
+
+
+def match_headers(spec: FileSpec, raw: RawTable, out: Collector, extra: tuple[str, ...] = ()) -> RawTable:
+    """``raw`` with headers that differ from the contract's column names only in case or surrounding
+    spaces renamed to them (each rename noted); exact names win over such matches."""
+    known = [c.name for c in spec.columns] + list(extra)
+    exact = set(raw.header)
+    by_fold = {k.casefold(): k for k in known}
+    rename = {}
+    for h in raw.header:
+        target = by_fold.get(h.strip().casefold())
+        if h not in known and target is not None and target not in exact and target not in rename.values():
+            rename[h] = target
+    if not rename:
+        return raw
+    for h, target in rename.items():
+        out.notes.append(f"{raw.source}: column {h!r} read as {target!r}")
+    return RawTable(raw.source, [rename.get(h, h) for h in raw.header],
+                    {rename.get(h, h): c for h, c in raw.columns.items()}, raw.nrows)
 
 
 def type_table(spec: FileSpec, raw: RawTable, out: Collector, *, extra_columns: dict[str, Column] | None = None
                ) -> pd.DataFrame | None:
-    """Check every cell of one file and return it typed; ``None`` when columns are missing."""
+    """Check every cell of one file and return it typed; ``None`` when columns are missing.
+
+    Headers are matched ignoring case and surrounding spaces (noted in ``out.notes``). A missing
+    column is named with the closest header (did you mean), and every other column is still checked,
+    so one pass finds every problem of the file.
+    """
+    raw = match_headers(spec, raw, out, tuple(extra_columns or ()))
     header = [h for h in raw.header if h in raw.columns]
     missing = [c.name for c in spec.columns if c.required and c.name not in raw.header]
+    unknown = [h for h in raw.header if h not in spec.columns_by_name]
     for name in missing:
-        out.add(raw.source, 1, name, f"no column {name!r} (the header has: {', '.join(map(shown, raw.header)) or 'nothing'})",
+        out.add(raw.source, 1, name, f"no column {name!r} (the header has: {', '.join(map(shown, raw.header)) or 'nothing'})"
+                + _did_you_mean(name, unknown).replace("did you mean", "is it"),
                 f"a column {name!r} holding {spec.columns_by_name[name].allowed()}", kind="missing-column")
-    if missing:
-        return None
     columns = dict(spec.columns_by_name)
     if extra_columns:
         columns.update(extra_columns)
     # unknown columns are kept as text (demo_* and anything the user adds) and ignored
     frame = pd.DataFrame({name: _typed_column(columns.get(name), name, raw.columns[name], raw.source, out) for name in header},
                          index=pd.RangeIndex(raw.nrows))
+    if missing:
+        return None  # the other columns were checked all the same
     # absent optional columns are added empty so that analyses can rely on them
     for col in spec.columns:
         if col.name not in frame:

@@ -167,8 +167,13 @@ def _validate(args) -> int:
     except InputError as e:
         _print_input_error(e)
         return EXIT_INVALID
-    files = ", ".join(company.sources.values())
-    print(f"{args.folder}: OK. {company.settings.name}, analysis date {company.settings.as_of.date()}; read {files}.")
+    held = [src for name, src in company.sources.items() if name in company.tables and len(company.tables[name])]
+    empty = [src for name, src in company.sources.items() if src not in held]
+    text = f"{args.folder}: OK. {company.settings.name}, analysis date {company.settings.as_of.date()}; read {', '.join(held)}"
+    text += f" (no rows yet: {', '.join(empty)})." if empty else "."
+    print(text)
+    for note in company.notes:  # valid, but read other than as written
+        print(f"  note: {note}")
     return EXIT_OK
 
 

@@ -144,7 +144,8 @@ def _columns_kept(name: str, raw: dict):
     known = set(file_spec(name).columns_by_name)
     if name == "survey_responses":
         known |= set(survey_item_columns(raw, None))
-    return lambda h: h in known or h.startswith("demo_")
+    folded = {k.casefold() for k in known}  # headers are matched ignoring case and surrounding spaces
+    return lambda h: h.strip().casefold() in folded or h.startswith("demo_")
 
 
 def load_company(path, *, run_cache=None) -> Company:
@@ -184,7 +185,8 @@ def load_company(path, *, run_cache=None) -> Company:
     out = v.Collector()
     settings_raw = v.read_settings(folder, out)
     places = locate_files(folder, out)
-    if "employees" not in places:
+    twice = any(p.file.startswith("employees.") and p.found.startswith("the same data in") for p in out.problems)
+    if "employees" not in places and not twice:  # a table given twice is named as that, not as missing
         out.add("employees.csv", None, None, "no such file",
                 "an employees.csv (or .xlsx) with one row per person (run `smbkit init` for a template)", kind="missing")
     raw = {}
@@ -212,7 +214,7 @@ def load_company(path, *, run_cache=None) -> Company:
     problems = out.finish()
     if problems:
         raise InputError(folder, problems)
-    notes = _rename_reserved_dimensions(tables)
+    notes = out.notes + _rename_reserved_dimensions(tables)
     tables = privacy.protect_free_text(tables, show_names=settings.show_names)
     return Company(folder, settings, tables, {n: t.source for n, t in raw.items()}, tuple(notes))
 

@@ -39,4 +39,8 @@ def test_blank_templates_are_refused_until_people_are_filled_in(tmp_path, capsys
     assert "employees.csv, row 2: found no people" in capsys.readouterr().err
     with open(folder / "employees.csv", "a", encoding="utf-8") as f:
         f.write("E1,,Shop,Seller,,full_time,1,40000,2024-01-01,,,,,\n")
+    capsys.readouterr()
     assert cli.main(["validate", str(folder)]) == 0
+    said = capsys.readouterr().out
+    read, _, empty = said.partition("(no rows yet:")
+    assert "read employees.csv" in read and "skills.csv" not in read and "skills.csv" in empty  # the empty templates apart

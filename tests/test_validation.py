@@ -438,3 +438,39 @@ def test_a_device_in_place_of_a_file_is_refused(sample_copy, capsys):
     except PermissionError:
         pytest.skip("making a device node needs CAP_MKNOD")
     _refused(sample_copy, r"events\.csv: found a character device, not a file \(not read\)", capsys)
+
+
+def test_a_misspelt_column_is_named_with_a_suggestion_and_the_rest_still_checked(sample_copy):
+    """One pass: the misspelt header, a bad cell in another column of the same file and a bad cell in another file."""
+    _replace_text("employees.csv", "employment_type", "employmnet_type")(sample_copy)
+    _set("employees", 3, "fte", "2")(sample_copy)
+    _set("skills", 1, "proficiency", "9")(sample_copy)
+    with pytest.raises(InputError) as err:
+        smbkit.load_company(sample_copy)
+    text = [str(p) for p in err.value.problems]
+    assert any("no column 'employment_type'" in t and "(is it 'employmnet_type'?)" in t for t in text), text
+    assert any("employees.csv, row 5, column fte" in t for t in text), text
+    assert any(t.startswith("skills.csv, row 3, column proficiency") for t in text), text
+    assert [p.file for p in err.value.problems] == sorted(p.file for p in err.value.problems)
+
+
+def test_headers_match_ignoring_case_and_spaces_with_a_note(sample_copy):
+    _replace_text("employees.csv", "employee_id,", " Employee_ID ,")(sample_copy)
+    c = smbkit.load_company(sample_copy)
+    assert "employee_id" in c.employees.columns
+    assert "employees.csv: column 'Employee_ID' read as 'employee_id'" in c.notes  # the reader strips the spaces
+
+
+def test_an_allowed_value_misspelt_gets_a_did_you_mean(sample_copy):
+    _set("employees", 0, "employment_type", "fulltime")(sample_copy)
+    with pytest.raises(InputError) as err:
+        smbkit.load_company(sample_copy)
+    assert "found 'fulltime' (did you mean 'full_time'?)" in str(err.value)
+
+
+def test_a_table_given_twice_is_not_also_called_missing(sample_copy):
+    pd.read_csv(sample_copy / "employees.csv", dtype=str).to_excel(sample_copy / "employees.xlsx", index=False)
+    with pytest.raises(InputError) as err:
+        smbkit.load_company(sample_copy)
+    text = str(err.value)
+    assert "the same data in 2 places" in text and "no such file" not in text
