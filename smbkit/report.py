@@ -58,8 +58,28 @@ footer{color:#666;font-size:.85rem;text-align:center;padding:1rem}
 .stamp{color:#666;font-size:.8rem;margin:0 0 .5rem;text-align:right}
 table.brief td{vertical-align:top} table.brief td.n{font-weight:700;color:#0b3d5c}
 .why,.evidence{color:#444;font-size:.85rem} .muted{color:#999}
-@media print{nav{display:none} section.notebook{border:none;page-break-before:always} body{background:#fff}}
+table{display:block;max-width:100%;overflow-x:auto} pre,code{overflow-wrap:anywhere}
+@media (max-width:640px){main{padding:.5rem} section.notebook{padding:.5rem .8rem} nav{padding:.5rem}
+header.page{padding:.8rem}}
+details.detail{margin:.5rem 0 1rem;border:1px solid #e3e3e3;border-radius:4px;padding:.3rem .8rem;overflow-x:auto}
+details.detail>summary{cursor:pointer;color:#0b3d5c;font-weight:600}
+@media print{nav{display:none} section.notebook{border:none;page-break-before:always} body{background:#fff}
+details.detail::details-content{display:block;content-visibility:visible} details.detail>summary{list-style:none}}
 """
+
+# A shown table (`Page.table`) is detail behind the sentences and charts: folded in the report, open in print.
+_TABLE_MARK = 'class="dataframe smbkit-table"'
+
+
+def _fold_tables(html_text: str) -> str:
+    """One table output (its caption, table and note) inside a <details> that names it and its size."""
+    if _TABLE_MARK not in html_text:
+        return html_text
+    rows = max(html_text.count("<tr") - 1, 0)
+    cap = re.search(r"<p class='smbkit-caption'>(.*?)</p>", html_text)
+    name = cap.group(1) if cap else "The table behind this"
+    return (f"<details class='detail'><summary>{name} ({rows} row{'' if rows == 1 else 's'})</summary>"
+            f"{html_text}</details>")
 
 
 def _clean(nb):
@@ -83,7 +103,7 @@ def _clean(nb):
                 for mime in _SCRIPT_MIMES:
                     data.pop(mime, None)
                 if "text/html" in data:
-                    data["text/html"] = _SCRIPT_RE.sub("", "".join(data["text/html"]))
+                    data["text/html"] = _fold_tables(_SCRIPT_RE.sub("", "".join(data["text/html"])))
                 if not data:
                     continue
             outputs.append(o)

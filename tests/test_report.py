@@ -82,3 +82,18 @@ def test_a_report_section_drops_scripts_a_notebook_output_carries(tmp_path):
     nbformat.write(nb, str(path))
     _, body = section(path)
     assert "<script" not in body.lower() and "alert" not in body and "<b>ok</b>" in body
+
+
+def test_every_table_is_folded_under_a_summary_and_the_brief_is_not(sample_runs):
+    """Layers: sentences and charts first, each shown table folded under a <details> naming it and its rows; the
+    print style opens them."""
+    _, _, [(out, _), _] = sample_runs
+    page = (out / "report.html").read_text(encoding="utf-8")
+    folds = re.findall(r'<details class="detail"><summary>(.*?) \((\d+) rows?\)</summary>(.*?)</details>', page, re.S)
+    tables = page.count('class="dataframe smbkit-table"')
+    assert tables > 20 and len(folds) == tables
+    for _, rows, inner in folds:
+        assert inner.count("<tr") - 1 == int(rows)
+    brief = page[page.index("id='brief'"):page.index("</section>")]
+    assert "<details" not in brief and "<table" in brief
+    assert "details.detail::details-content{display:block" in page  # open when printed
