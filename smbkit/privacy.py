@@ -85,12 +85,15 @@ class Amount:
     ``column`` holds each row's amount; ``cap`` names the column of the most a row could hold (the
     people who could be counted, the answers, the days available), or None for no upper limit. A
     hidden row must stay uncertain over at least ``width`` plus ``per_person`` times its people.
+    ``floor`` names the column of the least a row is known to hold (a listed group holds at least
+    one person, a group listed with three crossed cells at least three), or None for 0.
     """
 
     column: str
     cap: str | None = None
     width: float = 1.0
     per_person: float = 0.0
+    floor: str | None = None
 
 
 def suppress(table: pd.DataFrame, *, count: str, by: list[str], min_size: int, within: list[str] | None = None,
@@ -150,13 +153,14 @@ def suppress(table: pd.DataFrame, *, count: str, by: list[str], min_size: int, w
     mask = np.zeros(len(out), dtype=bool)
     parts = [np.arange(len(out))] if not within else list(out.groupby(within, sort=False, dropna=False).indices.values())
     values = [(out[a.column].fillna(0).to_numpy(dtype=float),
-               np.full(len(out), np.inf) if a.cap is None else out[a.cap].fillna(0).to_numpy(dtype=float), a)
+               np.full(len(out), np.inf) if a.cap is None else out[a.cap].fillna(0).to_numpy(dtype=float),
+               np.zeros(len(out)) if a.floor is None else out[a.floor].fillna(0).to_numpy(dtype=float), a)
               for a in amounts]
     for pos in parts:
         n = counts[pos]
         hide = _complement(n, ((n > 0) & too_few(n, min_size)) | forced[pos], min_size)
         if values:
-            hide = _protect_amounts(n, [(v[pos], c[pos], a) for v, c, a in values], hide, min_size)
+            hide = _protect_amounts(n, [(v[pos], c[pos], f[pos], a) for v, c, f, a in values], hide, min_size)
         mask[pos] = hide
     return _blank(out, pd.Series(mask, index=out.index), set(by) | set(within or []))
 
@@ -187,16 +191,16 @@ def _complement(n: np.ndarray, hide: np.ndarray, min_size: int) -> np.ndarray:
     return hide
 
 
-def _pinned(n: np.ndarray, value: np.ndarray, cap: np.ndarray, hide: np.ndarray, a: Amount) -> bool:
-    """Does some hidden row's range, from the hidden rows' total and the rows' caps, fall short of its interval?"""
+def _pinned(n: np.ndarray, value: np.ndarray, cap: np.ndarray, floor: np.ndarray, hide: np.ndarray, a: Amount) -> bool:
+    """Does some hidden row's range, from the hidden rows' total and the rows' caps and floors, fall short of its interval?"""
     if value.sum() <= 0 or value.sum() >= cap.sum():
         return False  # the whole breakdown holds it alike: every shown group says so too
     pool = value[hide].sum()
     for i in np.flatnonzero(hide & (n > 0)):
         others = hide.copy()
         others[i] = False
-        lo = max(0.0, pool - cap[others].sum())
-        hi = min(cap[i], pool)
+        lo = max(floor[i], pool - cap[others].sum())
+        hi = min(cap[i], pool - floor[others].sum())
         if hi - lo < a.width + a.per_person * n[i] - 1e-9:
             return True
     return False
@@ -205,7 +209,7 @@ def _pinned(n: np.ndarray, value: np.ndarray, cap: np.ndarray, hide: np.ndarray,
 def _protect_amounts(n: np.ndarray, amounts: list, hide: np.ndarray, min_size: int) -> np.ndarray:
     """Hide the smallest visible rows until every hidden row keeps its protection interval on every amount."""
     hide = hide.copy()
-    while hide.any() and any(_pinned(n, v, c, hide, a) for v, c, a in amounts):
+    while hide.any() and any(_pinned(n, v, c, f, hide, a) for v, c, f, a in amounts):
         candidates = np.flatnonzero(~hide & (n > 0))
         if not len(candidates):
             break

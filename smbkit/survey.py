@@ -127,8 +127,8 @@ def _row_parts(r: pd.DataFrame, items: pd.DataFrame) -> tuple[pd.DataFrame, list
 # favourable answers and promoters / detractors (whole counts: at least one of doubt) and the total of
 # respondents' scores (at least 10 points a person on the 0-100 scale, as for a shown mean's rounding).
 SURVEY_AMOUNTS = (privacy.Amount("_fav", cap="_ans"), privacy.Amount("_pro", cap="n"), privacy.Amount("_det", cap="n"),
-                  privacy.Amount("_total", cap="_cap", width=0.0, per_person=10.0))
-AMOUNT_COLUMNS = ["_total", "_fav", "_ans", "_pro", "_det", "_cap"]
+                  privacy.Amount("_total", cap="_cap", width=0.0, per_person=10.0), privacy.Amount("n", floor="_listed"))
+AMOUNT_COLUMNS = ["_total", "_fav", "_ans", "_pro", "_det", "_cap", "_listed"]
 
 
 def _measures_from_sums(sums: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
@@ -198,10 +198,23 @@ def _survey_results(company: Company, keys: list[str], top_points: int) -> tuple
     order = {m: i for i, m in enumerate(["belonging_index", *dims, "enps"])}
     out = long.sort_values([*["wave", *keys]], kind="stable")
     out = out.assign(_o=out["measure"].map(order)).sort_values(["wave", *keys, "_o"], kind="stable").drop(columns="_o")
-    out = out[["wave", *keys, "measure", "n", "score", "favourable_pct", *AMOUNT_COLUMNS]].reset_index(drop=True)
+    out = out[["wave", *keys, "measure", "n", "score", "favourable_pct", *AMOUNT_COLUMNS[:-1]]].reset_index(drop=True)
     for k in keys:
         out[k] = out[k].astype("str")
     k_min = company.settings.min_group_size
+    # the least each listed group is known to hold: one respondent, or one for each cell the team x demographic
+    # table lists for it (the respondents of a hidden pool must not be pinned by these floors)
+    out["_listed"] = np.minimum(out["n"], 1)
+    partner = None
+    if len(keys) == 1 and keys[0] == "team":
+        partner = demographic_column(company)
+    elif len(keys) == 1 and keys[0].startswith("demo_"):
+        partner = "team"
+    if partner is not None and partner in r.columns:
+        cells = (labels.assign(_p=r[partner].astype("object").where(r[partner].notna(), "not recorded"))
+                 .groupby(["wave", keys[0]])["_p"].nunique())
+        listed = pd.Series([cells.get((w, g), 1) for w, g in zip(out["wave"], out[keys[0]])], index=out.index)
+        out["_listed"] = np.minimum(out["n"], listed)
     if len(keys) < 2:
         protect = lambda t, force=None: privacy.suppress(t, count="n", by=keys, within=["wave", "measure"],  # noqa: E731
                                                           min_size=k_min, force=force, amounts=SURVEY_AMOUNTS)

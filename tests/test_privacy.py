@@ -135,3 +135,13 @@ def test_rare_categories_that_are_enough_together_are_shown_as_one_group():
     # the whole table: shown groups and their total give nothing smaller than 5 away
     t = out[wave == "w1"].value_counts().rename_axis("g").reset_index(name="n")
     assert not privacy.suppress(t, count="n", by=["g"], min_size=5)["hidden"].any()
+
+
+def test_a_hidden_pool_no_larger_than_what_its_listed_groups_must_hold_is_widened():
+    """By hand (k = 3): teams of 2 and 1 respondents hide each other (3 together), but the crossed table lists 2 cells
+    for the first and 1 for the second, so the pool of 3 can only split 2 + 1. The next team joins them (pool 7)."""
+    t = pd.DataFrame({"team": ["a", "b", "c", "d"], "n": [2, 1, 4, 9], "listed": [2, 1, 1, 2]})
+    floors = (privacy.Amount("n", floor="listed"),)
+    assert privacy.suppress(t, count="n", by=["team"], min_size=3)["hidden"].tolist() == [True, True, False, False]
+    assert privacy.suppress(t, count="n", by=["team"], min_size=3, amounts=floors)["hidden"].tolist() == [
+        True, True, True, False]
