@@ -198,7 +198,7 @@ def _survey_results(company: Company, keys: list[str], top_points: int) -> tuple
     order = {m: i for i, m in enumerate(["belonging_index", *dims, "enps"])}
     out = long.sort_values([*["wave", *keys]], kind="stable")
     out = out.assign(_o=out["measure"].map(order)).sort_values(["wave", *keys, "_o"], kind="stable").drop(columns="_o")
-    out = out[["wave", *keys, "measure", "n", "score", "favourable_pct", *AMOUNT_COLUMNS[:-1]]].reset_index(drop=True)
+    out = out[["wave", *keys, "measure", "n", "score", "favourable_pct", *(c for c in AMOUNT_COLUMNS if c != "_listed")]].reset_index(drop=True)
     for k in keys:
         out[k] = out[k].astype("str")
     k_min = company.settings.min_group_size
