@@ -51,7 +51,11 @@ MAX_PAGES = 12
 # a page that is still open is never culled, however long it sits.
 IDLE_MINUTES = 10
 POOL_SIZE = 1  # kernels kept ready per page, each with the page already run (Voila's preheated pool)
-IOPUB_SECONDS = 60  # how long the server waits for a cell's output once the cell has run
+# How long the server waits for a cell's output once the cell has run. nbclient waits only until the
+# kernel says it is idle, which normally comes at once; the wait is long because what arrives after
+# it is dropped (the page then shows the cell with nothing under it), and with a consultant's
+# company switch refilling six pages' kernels on two cores the server's loop fell that far behind.
+IOPUB_SECONDS = 600
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,14 @@ __all__ = ["Notebook", "NOTEBOOKS", "START", "EDITOR", "AppPage", "APP_PAGES", "
 
 @dataclass(frozen=True)
 class Notebook:
-    """One shipped notebook: its file name (without .ipynb), title, the owner's question and a one-line summary."""
+    """One shipped notebook: its file name (without .ipynb), title, the owner's question, a one-line summary,
+    and what each optional input file unlocks in it (file name without extension, what an owner gets)."""
 
     name: str
     title: str
     question: str
     summary: str
+    unlocks: tuple[tuple[str, str], ...] = ()
 
     @property
     def number(self) -> str:
@@ -33,16 +35,34 @@ class Notebook:
 
 NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook("01_assess_workforce", "01 · Assess your workforce", "What people, skills and costs do you have today?",
-             "Who works here: headcount, tenure, skills and where the business hangs on one person."),
+             "Who works here: headcount, tenure, skills and where the business hangs on one person.",
+             (("skills", "the skills matrix and the skills that hang on one person"),
+              ("absences", "absence by team"))),
     Notebook("02_define_goals", "02 · Define goals and the work they create", "Where are you going, and what work will that take?",
-             "Where the business is going: goals, the work they create and the people each scenario needs."),
+             "Where the business is going: goals, the work they create and the people each scenario needs.",
+             (("goals", "your goals and key results, scored and checked"),
+              ("roles", "the people each role needs in each scenario (with drivers.csv)"),
+              ("drivers", "what moves the work: sales, orders, customers (with roles.csv)"),
+              ("driver_history", "a forecast of each driver from its past"))),
     Notebook("03_find_gaps", "03 · Find the gaps and how to close them", "What is missing, and how do you close it?",
-             "What is missing: people and skills short, and how to close each gap (hire, train, contract, automate)."),
+             "What is missing: people and skills short, and how to close each gap (hire, train, contract, automate).",
+             (("roles", "the people missing per role and the plan to close each gap (with drivers.csv)"),
+              ("drivers", "the demand each gap is measured against (with roles.csv)"),
+              ("skills", "skill gaps and who could grow into them (with role_skills.csv)"),
+              ("role_skills", "the skills each role needs (with skills.csv)"),
+              ("learning", "whether past training paid"))),
     Notebook("04_plan_automation", "04 · Plan automation without losing people or oversight",
              "Which tasks should machines take, and what happens to the people?",
-             "Which tasks tools can take, what that is worth, and how jobs change without losing oversight."),
+             "Which tasks tools can take, what that is worth, and how jobs change without losing oversight.",
+             (("tasks", "which tasks to hand to tools"),
+              ("automation_options", "what each tool pays, where the freed hours go and how jobs change (with tasks.csv)"),
+              ("job_design", "whether the changed jobs still motivate"))),
     Notebook("05_measure_belonging", "05 · Measure belonging", "Do people feel they belong, and where is it at risk?",
-             "Whether people feel they belong, where it is at risk, and who may be thinking of leaving."),
+             "Whether people feel they belong, where it is at risk, and who may be thinking of leaving.",
+             (("survey_items", "the belonging survey's questions (with survey_responses.csv)"),
+              ("survey_responses", "belonging by wave, team and group, what drives it and what people say"),
+              ("outcomes", "how belonging goes with each team's results"),
+              ("interactions", "who works with whom"))),
 )
 START = "00_start_here"  # the app's start page: which company is open, the five notebooks, the company picker
 EDITOR = "00_edit_data"  # the app's data editor

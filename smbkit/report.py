@@ -18,7 +18,7 @@ from .data import Company
 from .decisions import decision_brief
 from .notebooks import NOTEBOOKS
 from .show import TABLE_CSS, WIDGET_NOTE
-from .text import count
+from .text import GLOSSARY, count, humanise, identifiers
 
 __all__ = ["section", "write_report", "read_decisions", "find_chromium", "print_pdf", "CONTENT_SECURITY_POLICY"]
 
@@ -62,9 +62,14 @@ table{display:block;max-width:100%;overflow-x:auto} pre,code{overflow-wrap:anywh
 @media (max-width:640px){main{padding:.5rem} section.notebook{padding:.5rem .8rem} nav{padding:.5rem}
 header.page{padding:.8rem}}
 details.detail{margin:.5rem 0 1rem;border:1px solid #e3e3e3;border-radius:4px;padding:.3rem .8rem;overflow-x:auto}
-details.detail>summary{cursor:pointer;color:#0b3d5c;font-weight:600}
+details.detail>summary,details.layer>summary{cursor:pointer;color:#0b3d5c;font-weight:600}
+details.layer{margin:1rem 0 .5rem;border-top:2px solid #c9d6e0;padding-top:.5rem}
+details.layer>summary{font-size:1.05rem;padding:.3rem 0}
+.layer-nav{font-size:.85rem;text-align:right;margin:.3rem 0 0}
+.glossary dt{font-weight:700} .glossary dd{margin:0 0 .5rem 1rem}
 @media print{nav{display:none} section.notebook{border:none;page-break-before:always} body{background:#fff}
-details.detail::details-content{display:block;content-visibility:visible} details.detail>summary{list-style:none}}
+details.detail::details-content,details.layer::details-content{display:block;content-visibility:visible}
+details.detail>summary,details.layer>summary{list-style:none} .layer-nav{display:none}}
 """
 
 # A shown table (`Page.table`) is detail behind the sentences and charts: folded in the report, open in print.
@@ -133,16 +138,51 @@ def _title(nb, name: str) -> str:
     return name
 
 
+def _is_key(output) -> bool:
+    return output.get("metadata", {}).get("smbkit", {}).get("layer") == "summary"
+
+
+def _layers(nb):
+    """The two layers of a notebook: its summary (the opening text and the outputs marked as key
+    findings, `smbkit.show.KEY_METADATA`, in order) and its details (every other cell, as run).
+
+    Returns (summary notebook, details notebook, number of charts, number of tables in the details).
+    """
+    import nbformat
+
+    summary, details = copy.deepcopy(nb), copy.deepcopy(nb)
+    first = next((k for k, c in enumerate(nb.cells) if c.cell_type == "markdown"), None)
+    key_outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if _is_key(o)]
+    summary.cells = ([nb.cells[first]] if first is not None else []) + [
+        nbformat.v4.new_code_cell(source="", outputs=key_outputs)]
+    details.cells = [c for k, c in enumerate(nb.cells) if k != first]
+    outputs = [o for c in details.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    charts = sum(1 for o in outputs if "image/png" in o.get("data", {}))
+    tables = sum(1 for o in outputs if _TABLE_MARK in "".join(o.get("data", {}).get("text/html", "")))
+    return summary, details, charts, tables
+
+
 def section(path: Path) -> tuple[str, str]:
-    """The report section of one executed notebook: (navigation title, HTML)."""
+    """The report section of one executed notebook: (navigation title, HTML).
+
+    Two layers: the summary (the notebook's question, its key findings in sentences with their
+    numbers, and its key charts) and, folded under it, the details: every section as run, with
+    each table folded again and the method notes. Both open when printed.
+    """
     nb = _read_nb(path)
     anchor = path.stem
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
     note = ""
     if errors:
         note = (f"<p class='run-note'>This notebook stopped with an error ({html.escape(errors[0].get('ename', ''))}); "
-                "what it showed before the error is below.</p>")
-    body = f"<section class='notebook{' failed' if errors else ''}' id='{anchor}'>{note}{_body(nb)}</section>"
+                "what it showed before the error is in the details below.</p>")
+    summary, details, charts, tables = _layers(nb)
+    parts = [count(charts, "chart"), count(tables, "table")]
+    fold = (f"<details class='layer' id='{anchor}-details'><summary>The full analysis: every section, with "
+            f"{' and '.join(parts)}, and how each number is made</summary>{_body(details)}</details>")
+    back = "<p class='layer-nav'><a href='#brief'>Back to the decision brief</a></p>"
+    body = (f"<section class='notebook{' failed' if errors else ''}' id='{anchor}'>{note}"
+            f"<div class='summary-layer'>{_body(summary)}</div>{fold}{back}</section>")
     return _title(nb, path.stem), body
 
 
@@ -161,23 +201,47 @@ def _stamp(company: Company) -> str:
 def _brief_section(brief: pd.DataFrame, company: Company, titles: dict) -> str:
     s = company.settings
     if brief.empty:
-        return ("<section class='notebook brief' id='brief'><h1>Decision brief</h1><p>No notebook produced a "
-                "recommended action for this company.</p></section>")
+        return (f"<section class='notebook brief' id='brief'>{_stamp(company)}<h1>Decision brief</h1><p>No notebook found an "
+                f"action the data supports yet.</p>{_fill_in_first(company, 'To get actions, fill in these files first')}</section>")
     urgent = int((brief["priority"] == "high").sum())
     rows = []
+    known = identifiers(company)
+    say = lambda v: html.escape(humanise(v, known, capital=True))  # noqa: E731  the company's names with spaces
     for k, r in enumerate(brief.itertuples(), start=1):
-        cell = lambda v: html.escape(v) if v else "<span class='muted'>not costed</span>"  # noqa: E731
-        rows.append(f"<tr><td class='n'>{k}</td><td><strong>{html.escape(r.action)}</strong>"
-                    f"<br><span class='why'>{html.escape(r.why)}</span>"
-                    + (f"<br><span class='evidence'>Evidence: {html.escape(r.evidence)}</span>" if r.evidence else "")
+        cell = lambda v: say(v) if v else "<span class='muted'>not costed</span>"  # noqa: E731
+        rows.append(f"<tr><td class='n'>{k}</td><td><strong>{say(r.action)}</strong>"
+                    f"<br><span class='why'>{say(r.why)}</span>"
+                    + (f"<br><span class='evidence'>Evidence: {say(r.evidence)}</span>" if r.evidence else "")
                     + f"</td><td>{cell(r.cost)}</td><td>{cell(r.effect)}</td>"
                     f"<td>{cell(r.risk)}</td><td><a href='#{r.notebook}'>{html.escape(titles.get(r.notebook, r.notebook))}</a></td></tr>")
     return (f"<section class='notebook brief' id='brief'>{_stamp(company)}"
             f"<h1>Decision brief</h1><p>The {count(len(brief), 'action')} that matter most for {html.escape(s.name)}, {urgent} of them urgent, "
             "gathered from the notebooks' \"What to decide\" lists: urgent before important, and among those the safest "
             "first, then those worth most; at most two from each part of the business, and the same need only once. "
-            "Each action says what it rests on and links to the analysis behind it. The numbers inform; you decide.</p><table class='smbkit-table brief'><thead><tr><th>#</th><th>action and why</th><th>cost</th>"
-            "<th>expected effect</th><th>risk</th><th>from</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table></section>")
+            "Each action says what it rests on and links to the analysis behind it. The numbers inform; you decide.</p><table class='smbkit-table brief'><thead><tr><th>#</th><th>Action and why</th><th>Cost</th>"
+            "<th>Expected effect</th><th>Risk</th><th>From</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+            + _fill_in_first(company, "To see more, fill in") + "</section>")
+
+
+def _fill_in_first(company: Company, lead: str) -> str:
+    """What to fill in first, when the files given support no action: each optional file the
+    notebooks could use and the company has not filled in, with what it unlocks, in notebook order."""
+    lines, seen = [], set()
+    for nb in NOTEBOOKS:
+        for name, what in nb.unlocks:
+            if name not in seen and not company.has(name):
+                seen.add(name)
+                lines.append(f"<li><code>{name}.csv</code>: {html.escape(what)} ({html.escape(nb.title)})</li>")
+    if not lines:
+        return ""
+    return (f"<p>{lead} (templates from <code>smbkit init</code>); each switches on "
+            f"part of the report:</p><ul class='fill-in'>{''.join(lines)}</ul>")
+
+
+def _glossary() -> str:
+    """The few terms the report keeps (`smbkit.text.GLOSSARY`), in plain words."""
+    terms = "".join(f"<dt>{html.escape(t)}</dt><dd>{html.escape(d)}</dd>" for t, d in GLOSSARY.items())
+    return f"<section class='notebook glossary' id='glossary'><h2>Words used</h2><dl>{terms}</dl></section>"
 
 
 def _page(company: Company, links: list[str], sections: list[str]) -> str:
@@ -192,6 +256,7 @@ def _page(company: Company, links: list[str], sections: list[str]) -> str:
 <nav>{''.join(links)}</nav>
 <main>
 {''.join(sections)}
+{_glossary()}
 </main>
 <footer>{html.escape(s.name)} · analysis date {s.as_of.date()} · made with smbkit</footer>
 </body></html>

@@ -15,9 +15,10 @@ import pandas as pd
 
 from .data import Company
 from .errors import SmbkitWarning
+from .text import header, humanise
 
 __all__ = ["Page", "safe_for_spreadsheet", "neutralise", "escape_markdown", "html_table", "chart_png", "chart_alt", "text_as_typed",
-           "FORMULA_PREFIXES", "TABLE_CSS", "TEXT_AS_TYPED", "WIDGET_NOTE"]
+           "FORMULA_PREFIXES", "KEY_METADATA", "TABLE_CSS", "TEXT_AS_TYPED", "WIDGET_NOTE"]
 
 # A cell starting with one of these is run as a formula by Excel, LibreOffice and Google Sheets
 # (OWASP "CSV injection"); smbkit prefixes such text with an apostrophe.
@@ -37,6 +38,7 @@ _BLOCK_START = re.compile(r"^([-+=>]|\d+[.)])")
 # TeX, or stop with a parse error on it (a name is data, never markup)
 TEXT_AS_TYPED = {"text.parse_math": False}
 _KEY_RE = re.compile(r"^[a-z0-9_]+$")
+_SNAKE_WORD = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
 CHART_DPI = 100
 # Said where interactive controls would stand, in batch runs and in the static report.
 WIDGET_NOTE = ("*The controls of this section are interactive: open the app (`smbkit app`) or the notebook "
@@ -118,9 +120,27 @@ class Page:
         self.company = company
         self.tables_dir = Path(out_dir) / "tables" if out_dir else None
         self.saved: list[Path] = []
+        self._said: set[str] = set()  # files and reasons a skipped section has named: each is said once
         self._show_smbkit_warnings()
         for note in company.notes if company is not None else ():
             self._markdown(f"**About your data:** {escape_markdown(note)}")
+        if company is not None:
+            self._to_see_more()
+
+    def _to_see_more(self):
+        """One list, at the top, of the optional files this notebook could use and the company has not
+        filled in, each with what it unlocks (`smbkit.notebooks.Notebook.unlocks`); the sections they
+        switch on are then skipped without a note each."""
+        from .notebooks import NOTEBOOKS
+
+        shipped = {n.name: n for n in NOTEBOOKS}.get(self.notebook)
+        missing = [(f, what) for f, what in (shipped.unlocks if shipped else ()) if not self.company.has(f)]
+        if not missing:
+            return
+        self._said.update(f for f, _ in missing)
+        lines = "\n".join(f"- `{f}.csv`: {escape_markdown(what)}" for f, what in missing)
+        self._markdown(f"**To see more in this step, fill in:**\n\n{lines}\n\nThe templates come from `smbkit init`; "
+                       "the sections that need these files are left out until then.", key=True)
 
     def _show_smbkit_warnings(self):
         """From now on in this kernel, a `smbkit.errors.SmbkitWarning` is shown on the page as a plain note
@@ -150,7 +170,7 @@ class Page:
         from .decisions import SHORTLIST, decisions_takeaway, shortlist
 
         columns = ["priority", "action", "why", "evidence", "cost", "effect", "risk"]
-        self.say(decisions_takeaway(decisions))
+        self.say(decisions_takeaway(decisions), key=True)
         self.table(shortlist(decisions), "what_to_decide", columns=columns)
         if len(decisions) > SHORTLIST:
             self.table(decisions, "all_decisions", columns=columns, caption="Every action, in the same order")
@@ -162,7 +182,7 @@ class Page:
         from .decisions import unclear, unclear_takeaway
 
         open_questions = unclear(evidence)
-        self.say(unclear_takeaway(open_questions))
+        self.say(unclear_takeaway(open_questions), key=True)
         if len(open_questions):
             self.table(open_questions, "not_yet_clear")
         self.save(evidence, "evidence")
@@ -178,9 +198,14 @@ class Page:
         ``columns`` limits what is shown on the page to the columns an owner needs; the saved file
         keeps them all.
         """
+        from .text import identifiers
+
         self.save(table, key, index=index)
+        if table.empty:  # saved for the record; a header with no rows tells an owner nothing (the sentence says why)
+            return
         shown = table if columns is None else table[[*columns, *(["hidden"] if "hidden" in table.columns else [])]]
-        _display(_HtmlTable(shown, caption, index=index, min_size=self.company.settings.min_group_size if self.company else None))
+        _display(_HtmlTable(shown, caption, index=index, min_size=self.company.settings.min_group_size if self.company else None,
+                            known=identifiers(self.company) if self.company is not None else frozenset()))
 
     def save(self, table: pd.DataFrame, key: str, *, index: bool = False):
         """Save ``table`` as ``NN_name__key.csv`` without showing it (detail behind a shown summary)."""
@@ -193,33 +218,53 @@ class Page:
             safe_for_spreadsheet(data).to_csv(path, index=False, lineterminator="\n", float_format="%.6g")
             self.saved.append(path)
 
-    def chart(self, ax):
+    def chart(self, ax, *, key: bool = False):
         """Show a chart now (so it stays next to its sentence) and free its memory.
 
         The chart is drawn once, straight to PNG: smbkit's figures lay themselves out
         (constrained layout), so the notebook's usual second "tight" drawing pass is not needed.
+        A chart with nothing drawn on it (no data to show) is not shown: empty axes tell an owner
+        nothing. ``key`` puts it in the notebook's summary in the report (`smbkit.report`).
         """
+        if not any(a.has_data() for a in ax.figure.axes):
+            import matplotlib.pyplot as plt
+
+            plt.close(ax.figure)
+            return
+        from matplotlib.text import Text
+
+        for text in ax.figure.findobj(Text):  # tick labels, legends and titles: names read with spaces
+            shown = text.get_text()
+            if "_" in shown:
+                text.set_text(self._readable(shown, capital=True))
         png, img = chart_png(ax)
-        _display_bundle({"image/png": png, "text/html": img})
+        _display_bundle({"image/png": png, "text/html": img}, key=key)
 
     def show(self, obj):
         """Show an object as it is (a widget, for instance)."""
         _display(obj)
 
-    def say(self, text: str):
+    def say(self, text: str, *, key: bool = False):
         """Show a sentence or paragraph computed from the data, as plain text.
 
         The sentence is shown exactly as written: team, skill or dimension names in it cannot
         become HTML, images, links or formatting (`escape_markdown`), in the notebook, the app
-        or the report.
+        or the report. ``key`` marks one of the notebook's few findings that matter: the report
+        shows it in the notebook's summary, above the folded details.
         """
-        self._markdown(escape_markdown(text))
+        self._markdown(escape_markdown(self._readable(text)), key=key)
 
-    def _markdown(self, markdown: str):
+    def _readable(self, text: str, *, capital: bool = False) -> str:
+        """``text`` with the company's snake_case names (skills, drivers, ...) written with spaces."""
+        from .text import humanise, identifiers
+
+        return humanise(text, identifiers(self.company), capital=capital) if self.company is not None else str(text)
+
+    def _markdown(self, markdown: str, *, key: bool = False):
         """Show Markdown that smbkit wrote itself; any data in it has been through `escape_markdown`."""
         from IPython.display import Markdown
 
-        _display(Markdown(markdown))
+        _display(Markdown(markdown), key=key)
 
     def interactive(self) -> bool:
         """False in a batch run (`smbkit run` sets SMBKIT_BATCH=1 for its kernels): controls would
@@ -233,7 +278,8 @@ class Page:
 
     def check(self, condition: bool, reason: str) -> bool:
         """``condition``, saying in plain words that the section is skipped (and why) when it is false."""
-        if not condition:
+        if not condition and reason not in self._said:  # the same reason is said once per notebook
+            self._said.add(reason)
             self._markdown(f"**Skipped:** {escape_markdown(reason)}.")
         return bool(condition)
 
@@ -254,6 +300,9 @@ class Page:
             raise ValueError("Page.needs requires the Page to be made with company=...")
         missing = [n for n in names if not self.company.has(n)]
         if missing:
+            if set(missing) <= self._said:  # named already, in the list at the top or by an earlier section
+                return False
+            self._said.update(missing)
             files = ", ".join(f"{n}.csv" for n in missing)  # the contract's names (company.has refuses others)
             self._markdown(f"**Skipped:** this section needs {files}, which {'is' if len(missing) == 1 else 'are'} not in "
                      f"the company folder (or empty). Fill in the template from `smbkit init` to switch it on.")
@@ -310,23 +359,32 @@ def html_table(table: pd.DataFrame, *, caption: str | None = None, index: bool =
     return _HtmlTable(table, caption, index=index, min_size=min_size)._repr_html_()
 
 
-def _display_bundle(data: dict):
+# Output metadata marking one of a notebook's key findings (`Page.say`, `Page.chart` with key=True);
+# the report lifts these into the notebook's summary.
+KEY_METADATA = {"smbkit": {"layer": "summary"}}
+
+
+def _display_bundle(data: dict, *, key: bool = False):
     from IPython.display import display
 
-    display(data, raw=True)
+    display(data, raw=True, metadata=KEY_METADATA if key else None)
 
 
-def _display(obj):
+def _display(obj, *, key: bool = False):
     from IPython.display import display
 
-    display(obj)
+    display(obj, metadata=KEY_METADATA if key else None)
 
 
 class _HtmlTable:
     """A table rendered for owners: readable numbers, hidden cells labelled as hidden."""
 
-    def __init__(self, table: pd.DataFrame, caption, *, index: bool, min_size: int | None):
-        self.table, self.caption, self.index, self.min_size = table, caption, index, min_size
+    # columns that name a file, a column or a setting of the company's files: kept as typed there, so
+    # the owner can find them
+    _AS_TYPED = frozenset({"file", "column", "columns", "field", "setting", "key", "table", "source_file"})
+
+    def __init__(self, table: pd.DataFrame, caption, *, index: bool, min_size: int | None, known=frozenset()):
+        self.table, self.caption, self.index, self.min_size, self.known = table, caption, index, min_size, known
 
     def _formatted(self) -> pd.DataFrame:
         t = self.table.reset_index() if self.index else self.table.copy()
@@ -343,10 +401,20 @@ class _HtmlTable:
                 text = col.dt.strftime("%Y-%m-%d").fillna("")
             else:
                 text = col.astype("object").where(col.notna(), "")
+                if str(c) not in self._AS_TYPED:
+                    text = self._readable(text)
             text = text.astype("object")
             text[hidden.to_numpy(dtype=bool) & col.isna().to_numpy()] = note
-            out[str(c).replace("_", " ")] = text
+            out[header(c)] = text
         return out
+
+    def _readable(self, text: pd.Series) -> pd.Series:
+        """Text cells with snake_case names written with spaces: the company's names anywhere in a cell,
+        and a cell that is one such name (smbkit's own categories too) with a capital."""
+        known = set(self.known) | {v for v in text if isinstance(v, str) and _SNAKE_WORD.fullmatch(v)}
+        if not known:
+            return text
+        return text.map(lambda v: humanise(v, known, capital=True) if isinstance(v, str) and "_" in v else v)
 
     def _repr_html_(self):
         body = self._formatted().to_html(index=False, escape=True, classes="smbkit-table", border=0)

@@ -12,14 +12,9 @@ import numpy as np
 import pandas as pd
 
 from .show import FORMULA_PREFIXES
+from .text import header
 
-__all__ = ["Workbook", "write_workbook", "header"]
-
-
-def header(name: str) -> str:
-    """A readable column header: ``npv_3y`` -> ``Npv 3y``, ``share_pct`` -> ``Share %``."""
-    text = str(name).replace("_pct", " %").replace("_", " ").strip()
-    return text[:1].upper() + text[1:]
+__all__ = ["Workbook", "write_workbook"]
 
 
 def write_workbook(tables: list[Path], target: Path) -> Path:

@@ -36,7 +36,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-quic",
                  # fewer of Chromium's own calls home (see BROWSER_ITSELF)
                  "--disable-features=AutofillServerCommunication,OptimizationHints,OptimizationHintsFetching"]
-RENDER_TIMEOUT_MS = 120_000  # a notebook page is done when all its cells have run; notebook 05 is the longest
+RENDER_TIMEOUT_MS = 240_000  # a notebook page is done when all its cells have run; notebook 05 is the longest (and a
+# company switch refills six pages at once on two cores)
 SHUTDOWN_SECONDS = 15  # a closed page's kernel is gone within this
 LOCAL = {"127.0.0.1", "localhost"}
 # Chromium's own services, which it calls whatever page is open and despite --disable-component-update
@@ -457,7 +458,8 @@ def test_the_data_editor_checks_edits_and_saves_a_new_copy_from_the_keyboard(app
     copy = _rendered(visit, page=opened.value)
     visit.shot("app-editor-copy", copy)
     assert copy.url.endswith(f"{START}.ipynb?company={saved[0].name}")
-    assert "Company open: Rosemary & Rye Bakery" in copy.inner_text("body") and str(saved[0]) in copy.inner_text("body")
+    body = copy.inner_text("body")
+    assert "Company open: Rosemary & Rye Bakery" in body and str(saved[0]) in body, body
     with visit.context.expect_page(timeout=RENDER_TIMEOUT_MS) as opened:
         copy.locator(".smbkit-notebooks a").first.click()
     first = _rendered(visit, page=opened.value)

@@ -4,6 +4,7 @@ import re
 
 from conftest import person, run_cli, write_company
 
+from smbkit.notebooks import NOTEBOOKS as SHIPPED
 from smbkit.notebooks import names
 from smbkit.report import find_chromium
 
@@ -96,4 +97,25 @@ def test_every_table_is_folded_under_a_summary_and_the_brief_is_not(sample_runs)
         assert inner.count("<tr") - 1 == int(rows)
     brief = page[page.index("id='brief'"):page.index("</section>")]
     assert "<details" not in brief and "<table" in brief
-    assert "details.detail::details-content{display:block" in page  # open when printed
+    assert "details.detail::details-content,details.layer::details-content{display:block" in page  # open when printed
+
+
+def test_each_notebook_opens_with_its_summary_and_folds_its_details(sample_runs):
+    """Layers: the brief, then per notebook its question, key findings and key charts; every section of the
+    notebook (each table folded again) under one <details> that names what it holds."""
+    _, _, [(out, _), _] = sample_runs
+    page = (out / "report.html").read_text(encoding="utf-8")
+    for nb in SHIPPED:
+        start = page.index(f"id='{nb.name}'>")
+        part = page[start:page.index("</section>", start)]
+        summary = part[:part.index("<details class='layer'")]
+        details = part[part.index("<details class='layer'"):]
+        charts_in_details = details.count("<img ")
+        m = re.search(r"every section, with (\d+) charts? and (\d+) tables?", details)
+        assert m and int(m.group(1)) == charts_in_details and int(m.group(2)) == details.count('class="dataframe smbkit-table"')
+        assert nb.question in summary and "<table" not in summary  # sentences and charts only; tables are details
+        assert 1 <= summary.count("<p>") and summary.count("<img ") <= 2
+        assert re.search(r"actions? comes? out of these numbers|Nothing in these numbers calls for action", summary)
+        assert "href='#brief'" in part  # back to the brief
+    assert page.index("id='glossary'") > page.index(f"id='{SHIPPED[-1].name}'")
+    assert "full-time equivalent" in page

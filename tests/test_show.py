@@ -19,7 +19,7 @@ def test_a_smbkit_warning_becomes_a_plain_note_on_the_page(monkeypatch):
     from smbkit.errors import SmallSampleWarning, warn
 
     shown = []
-    monkeypatch.setattr(show, "_display", lambda obj: shown.append(getattr(obj, "data", obj)))
+    monkeypatch.setattr(show, "_display", lambda obj, key=False: shown.append(getattr(obj, "data", obj)))
     saved = warnings.showwarning
     try:
         page = show.Page("09_test")
@@ -51,7 +51,7 @@ def _shown_markdown(monkeypatch, act):
     from smbkit import show
 
     shown = []
-    monkeypatch.setattr(show, "_display", lambda obj: shown.append(obj.data))
+    monkeypatch.setattr(show, "_display", lambda obj, key=False: shown.append(obj.data))
     act(show.Page("09_test"))
     return shown
 
@@ -94,7 +94,7 @@ def test_notes_about_the_data_are_shown_at_the_top_of_every_page(monkeypatch, tm
     from smbkit import show
 
     shown = []
-    monkeypatch.setattr(show, "_display", lambda obj: shown.append(obj.data))
+    monkeypatch.setattr(show, "_display", lambda obj, key=False: shown.append(obj.data))
     show.Page("09_test", company=company)
     assert len(shown) == 1 and shown[0].startswith("**About your data:** Your survey has a dimension named 'belonging\\_index'")
 

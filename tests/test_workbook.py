@@ -6,7 +6,8 @@ import pandas as pd
 from openpyxl import load_workbook
 
 from smbkit.show import Page
-from smbkit.workbook import header, write_workbook
+from smbkit.text import header
+from smbkit.workbook import write_workbook
 
 
 def test_tables_are_csv_and_xlsx_and_at_least_ten(sample_runs):
@@ -31,7 +32,7 @@ def test_workbook_is_readable_and_never_runs_a_formula(tmp_path):
     assert "'=HYPERLINK" in csv and "'@SUM" in csv
     book = load_workbook(write_workbook(page.saved, tmp_path / "t.xlsx"))
     ws = book["09_risky"]
-    assert [c.value for c in ws[1]] == ["Comment", "Share %", "People"]
+    assert [c.value for c in ws[1]] == ["Comment", "Share (%)", "People"]
     assert ws["A2"].value == '=HYPERLINK("http://x","y")' and ws["A2"].data_type == "s" and ws["A2"].quotePrefix
     assert ws["B2"].number_format == "#,##0.0" and ws["C4"].number_format == "#,##0"
     assert ws["A1"].font.bold
