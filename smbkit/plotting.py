@@ -66,6 +66,17 @@ def _axes(ax, size=(8, 4)):
     return ax
 
 
+def _legend(ax, **kwargs):
+    """The legend beside the plot, never over it: to the right of the axes, which the figure's
+    constrained layout makes room for."""
+    return ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=8, **kwargs)
+
+
+def _counts(axis):
+    """Ticks on whole numbers only: an axis that counts people never shows 2.5 of them."""
+    axis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+
+
 def _groups(table: pd.DataFrame) -> pd.DataFrame:
     """Rows of a grouped table without its ``All`` total row."""
     key = table.columns[0]
@@ -95,6 +106,7 @@ def tenure_chart(bands: pd.DataFrame, *, ax=None):
     for x, (n, share) in enumerate(zip(bands["headcount"], bands["share_pct"])):
         ax.text(x, n, f"{share:.0f}%", ha="center", va="bottom", fontsize=9)
     ax.set_ylabel("people")
+    _counts(ax.yaxis)
     ax.set_title("How long people have been here")
     return ax
 
@@ -112,8 +124,9 @@ def span_chart(spans: pd.DataFrame, *, ax=None):
     ax.barh([f"{m} ({r})" for m, r in zip(s["manager"], s["role"])], s["direct_reports"], color=colors)
     ax.axvspan(NARROW_SPAN, WIDE_SPAN, color=PALETTE[4], alpha=0.12, label=f"{NARROW_SPAN}-{WIDE_SPAN} reports: usual range")
     ax.set_xlabel("direct reports")
+    _counts(ax.xaxis)
     ax.set_title("Span of control" + (f" (the {SPAN_BARS} widest of {len(spans)} managers)" if len(spans) > SPAN_BARS else ""))
-    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    _legend(ax)
     return ax
 
 
@@ -167,8 +180,9 @@ def coverage_chart(coverage: pd.DataFrame, *, ax=None):
     ax.barh(labels, c["people_at_level"], color=colors)
     ax.barh(labels, c["people_one_below"], left=c["people_at_level"], color=MUTED, label="one level below (could be trained)")
     ax.set_xlabel("people at advanced level or above")
+    _counts(ax.xaxis)
     ax.set_title("Skill coverage (* = critical for a role; orange = one person only)")
-    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    _legend(ax)
     return ax
 
 
@@ -185,7 +199,7 @@ def turnover_chart(by_team: pd.DataFrame, *, ax=None):
     ax.barh(names, rest, left=vol, color=PALETTE[0], label="dismissed, retired or other")
     ax.set_xlabel("leavers as % of average headcount, last 12 months")
     ax.set_title("Turnover")
-    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    _legend(ax)
     return ax
 
 
@@ -263,7 +277,7 @@ def scenario_chart(table: pd.DataFrame, *, ax=None):
     ax.set_yticks(ypos, roles)
     ax.set_xlabel("FTE at the horizon")
     ax.set_title("People each scenario needs, by role")
-    ax.legend(loc="lower right", frameon=False, fontsize=8)
+    _legend(ax)
     return ax
 
 
@@ -280,7 +294,7 @@ def forecast_chart(forecasts: dict, *, ax=None):
     ax.axhline(100, color="#999999", lw=0.8)
     ax.set_ylabel("index: last 12 months' average = 100")
     ax.set_title("Drivers: history, forecast (dashed) and 80% range")
-    ax.legend(loc="upper left", frameon=False, fontsize=8)
+    _legend(ax)
     return ax
 
 
@@ -300,7 +314,7 @@ def belonging_trend_chart(summary: pd.DataFrame, forecast: pd.DataFrame | None =
                     ecolor=PALETTE[4], lw=3, label="next wave: forecast, 80% and 95% range")
     ax.set_ylabel("score (0-100)")
     ax.set_title("Belonging over the survey waves")
-    ax.legend(loc="lower left", frameon=False, fontsize=8, ncol=2)
+    _legend(ax)
     return ax
 
 
@@ -347,7 +361,7 @@ def drivers_chart(drivers: pd.DataFrame, *, ax=None):
     ax.set_xlabel("favourable answers (%)")
     ax.set_ylabel("link with eNPS (|Spearman|)")
     ax.set_title("Key drivers: fix the low-score, high-link questions first")
-    ax.legend(frameon=False, fontsize=8)
+    _legend(ax)
     return ax
 
 
@@ -390,7 +404,7 @@ def quadrant_chart(scores: pd.DataFrame, *, cut: float = 50.0, ax=None):
     ax.set_ylim(0, 100)
     ax.set_xlabel("automation potential (0-100)")
     ax.set_ylabel("human judgement needed (0-100)")
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, title="dot size = hours a week")
+    _legend(ax, title="dot size = hours a week")
     ax.set_title("Which tasks to hand to tools")
     return ax
 
@@ -430,7 +444,7 @@ def hours_shift_chart(table: pd.DataFrame, *, ax=None):
     ax.set_yticks(np.concatenate([y, y + 1.0]), [f"{r} - before" for r in roles] + ["after" for _ in roles], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel("hours a week (all of the role's people)")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False, fontsize=8)
+    _legend(ax)
     ax.set_title("Where the hours go: work shifts, it does not vanish")
     return ax
 
@@ -452,7 +466,7 @@ def mps_chart(table: pd.DataFrame, *, ax=None):
     ax.set_yticks(y, roles)
     ax.invert_yaxis()
     ax.set_xlabel("motivating potential score (1-343)")
-    ax.legend(loc="lower right", frameon=False)
+    _legend(ax)
     ax.set_title("How motivating each job is, before and after")
     return ax
 
@@ -471,7 +485,7 @@ def retention_chart(curves: pd.DataFrame, *, ax=None):
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel("years since joining")
     ax.set_ylabel("still here (chose not to leave)")
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False, fontsize=8)
+    _legend(ax)
     ax.set_title("How long people stay")
     return ax
 
@@ -489,6 +503,6 @@ def profiles_chart(profiles: pd.DataFrame, *, ax=None):
     ax.set_xticks(x + width * (len(profiles) - 1) / 2, [d.replace("_", " ") for d in dims])
     ax.set_ylim(0, 100)
     ax.set_ylabel("score (0-100)")
-    ax.legend(frameon=False, fontsize=8)
+    _legend(ax)
     ax.set_title("Belonging profiles")
     return ax

@@ -177,9 +177,9 @@ def section(path: Path) -> tuple[str, str]:
         note = (f"<p class='run-note'>This notebook stopped with an error ({html.escape(errors[0].get('ename', ''))}); "
                 "what it showed before the error is in the details below.</p>")
     summary, details, charts, tables = _layers(nb)
-    parts = [count(charts, "chart"), count(tables, "table")]
-    fold = (f"<details class='layer' id='{anchor}-details'><summary>The full analysis: every section, with "
-            f"{' and '.join(parts)}, and how each number is made</summary>{_body(details)}</details>")
+    held = " and ".join(count(n, word) for n, word in ((charts, "chart"), (tables, "table")) if n)
+    fold = (f"<details class='layer' id='{anchor}-details'><summary>The full analysis: every section"
+            f"{f', with {held},' if held else ''} and how each number is made</summary>{_body(details)}</details>")
     back = "<p class='layer-nav'><a href='#brief'>Back to the decision brief</a></p>"
     body = (f"<section class='notebook{' failed' if errors else ''}' id='{anchor}'>{note}"
             f"<div class='summary-layer'>{_body(summary)}</div>{fold}{back}</section>")
@@ -196,6 +196,13 @@ def _stamp(company: Company) -> str:
     """The company name and analysis date that head every section (and every printed page)."""
     s = company.settings
     return f"<p class='stamp'>{html.escape(s.name)} · analysis date {s.as_of.date()}</p>"
+
+
+def _lead(n: int, urgent: int) -> str:
+    """ "The 7 actions that matter most ..., 2 of them urgent" in the right number."""
+    if n == 1:
+        return f"The one action that matters most{', and it is urgent,' if urgent else ' (not urgent)'}"
+    return f"The {n} actions that matter most{f', {urgent} of them urgent,' if urgent else ' (none of them urgent)'}"
 
 
 def _brief_section(brief: pd.DataFrame, company: Company, titles: dict) -> str:
@@ -215,7 +222,7 @@ def _brief_section(brief: pd.DataFrame, company: Company, titles: dict) -> str:
                     + f"</td><td>{cell(r.cost)}</td><td>{cell(r.effect)}</td>"
                     f"<td>{cell(r.risk)}</td><td><a href='#{r.notebook}'>{html.escape(titles.get(r.notebook, r.notebook))}</a></td></tr>")
     return (f"<section class='notebook brief' id='brief'>{_stamp(company)}"
-            f"<h1>Decision brief</h1><p>The {count(len(brief), 'action')} that matter most for {html.escape(s.name)}, {urgent} of them urgent, "
+            f"<h1>Decision brief</h1><p>{_lead(len(brief), urgent)} for {html.escape(s.name)}, "
             "gathered from the notebooks' \"What to decide\" lists: urgent before important, and among those the safest "
             "first, then those worth most; at most two from each part of the business, and the same need only once. "
             "Each action says what it rests on and links to the analysis behind it. The numbers inform; you decide.</p><table class='smbkit-table brief'><thead><tr><th>#</th><th>Action and why</th><th>Cost</th>"

@@ -204,6 +204,7 @@ class Page:
         if table.empty:  # saved for the record; a header with no rows tells an owner nothing (the sentence says why)
             return
         shown = table if columns is None else table[[*columns, *(["hidden"] if "hidden" in table.columns else [])]]
+        caption = caption or header(key)  # every table is named (the report folds it under its name)
         _display(_HtmlTable(shown, caption, index=index, min_size=self.company.settings.min_group_size if self.company else None,
                             known=identifiers(self.company) if self.company is not None else frozenset()))
 

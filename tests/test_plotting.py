@@ -108,3 +108,35 @@ def test_the_heatmap_shows_and_names_the_wave_asked_for(sample):
         assert {f"{v:.0f}" for v in oldest["score"]} <= shown  # the oldest wave's numbers, not the latest's
     finally:
         plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("name", [n for n in P.__all__ if n != "PALETTE"])
+def test_no_legend_covers_the_plot(charts, name):
+    """A legend sits beside the plot area, never on it: its box, as drawn, does not overlap the axes' box."""
+    ax = charts[name]()
+    try:
+        fig = ax.figure
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        legends = [a.get_legend() for a in fig.axes if a.get_legend() is not None]
+        for legend in legends:
+            box, area = legend.get_window_extent(renderer), ax.get_window_extent(renderer)
+            overlap_w = min(box.x1, area.x1) - max(box.x0, area.x0)
+            overlap_h = min(box.y1, area.y1) - max(box.y0, area.y0)
+            assert overlap_w <= 1 or overlap_h <= 1, (name, box, area)
+            assert box.x1 <= fig.bbox.x1 + 1 and box.y0 >= -1  # and it is on the figure, not cut off
+    finally:
+        plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("name, axis", [("tenure_chart", "y"), ("span_chart", "x"), ("coverage_chart", "x")])
+def test_axes_that_count_people_show_whole_numbers(charts, name, axis):
+    ax = charts[name]()
+    try:
+        ax.figure.canvas.draw()
+        ticks = (ax.get_yticks() if axis == "y" else ax.get_xticks())
+        lo, hi = (ax.get_ylim() if axis == "y" else ax.get_xlim())
+        shown = [t for t in ticks if lo <= t <= hi]
+        assert len(shown) >= 2 and all(float(t).is_integer() for t in shown), (name, ticks)
+    finally:
+        plt.close(ax.figure)

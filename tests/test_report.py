@@ -111,7 +111,7 @@ def test_each_notebook_opens_with_its_summary_and_folds_its_details(sample_runs)
         summary = part[:part.index("<details class='layer'")]
         details = part[part.index("<details class='layer'"):]
         charts_in_details = details.count("<img ")
-        m = re.search(r"every section, with (\d+) charts? and (\d+) tables?", details)
+        m = re.search(r"every section, with (\d+) charts? and (\d+) tables?,", details)
         assert m and int(m.group(1)) == charts_in_details and int(m.group(2)) == details.count('class="dataframe smbkit-table"')
         assert nb.question in summary and "<table" not in summary  # sentences and charts only; tables are details
         assert 1 <= summary.count("<p>") and summary.count("<img ") <= 2
