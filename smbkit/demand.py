@@ -414,11 +414,12 @@ def forecast_takeaway(forecasts: dict[str, DriverForecast | None], company: Comp
         if f is None:
             short.append(name)
             continue
-        parts.append(f"{name} {f.ratio['mean'] - 1:+.0%} (80% range {f.ratio['lo80'] - 1:+.0%} to {f.ratio['hi80'] - 1:+.0%})")
+        parts.append(f"For {name}, {f.ratio['mean'] - 1:+.0%}, likely between {f.ratio['lo80'] - 1:+.0%} "
+                     f"and {f.ratio['hi80'] - 1:+.0%}.")
     text = ""
     if parts:
-        text = ("Over the 12 months ending at the horizon, history points to " + "; ".join(parts)
-                + " against the last 12 months.")
+        text = ("Here is where the past points, for the 12 months up to the horizon against the last 12 months "
+                "(likely: 8 times in 10). " + " ".join(parts))
     if short:
         text += (f" {', '.join(short)} {'has' if len(short) == 1 else 'have'} fewer than {MIN_FORECAST_MONTHS} months of history, "
                  "so only the scenarios speak for them.")

@@ -121,7 +121,7 @@ def _body(nb) -> str:
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, anchor_link_text="")
+                            exclude_output_prompt=True, exclude_anchor_links=True)  # an empty link names nothing (WCAG 2.4.4)
     body, _ = exporter.from_notebook_node(_clean(nb))
     return _SCRIPT_RE.sub("", body)  # nothing else can bring one in; the policy would block it anyway
 
@@ -225,7 +225,7 @@ def _brief_section(brief: pd.DataFrame, company: Company, titles: dict) -> str:
             f"<h1>Decision brief</h1><p>{_lead(len(brief), urgent)} for {html.escape(s.name)}, "
             "gathered from the notebooks' \"What to decide\" lists: urgent before important, and among those the safest "
             "first, then those worth most; at most two from each part of the business, and the same need only once. "
-            "Each action says what it rests on and links to the analysis behind it. The numbers inform; you decide.</p><table class='smbkit-table brief'><thead><tr><th>#</th><th>Action and why</th><th>Cost</th>"
+            "Each action says what it rests on and links to the analysis behind it. The numbers inform; you decide.</p><table tabindex='0' class='smbkit-table brief'><thead><tr><th>#</th><th>Action and why</th><th>Cost</th>"
             "<th>Expected effect</th><th>Risk</th><th>From</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
             + _fill_in_first(company, "To see more, fill in") + "</section>")
 

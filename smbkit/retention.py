@@ -389,8 +389,11 @@ def retention_findings(company: Company, *, evidence: pd.DataFrame, individual: 
 
 
 def notes_sentence(notes: list[str]) -> str:
-    """How a model was built, as one sentence from its notes (what was pooled, filled in or dropped)."""
-    return ("How the model was built: " + "; ".join(notes) + ".") if notes else "The model used every input as given."
+    """How a model was built, from its notes (what was pooled, filled in or dropped): one short sentence each."""
+    if not notes:
+        return "The model used every input as given."
+    said = " ".join(f"{n[:1].upper()}{n[1:]}." for n in notes)
+    return f"How the model was built, step by step. {said}"
 
 
 def retention_takeaway(milestones: pd.DataFrame) -> str:

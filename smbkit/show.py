@@ -419,6 +419,8 @@ class _HtmlTable:
 
     def _repr_html_(self):
         body = self._formatted().to_html(index=False, escape=True, classes="smbkit-table", border=0)
+        # a table wider than its card scrolls inside it: keyboard users reach it with Tab (WCAG 2.1.1)
+        body = body.replace("<table ", '<table tabindex="0" ', 1)
         body = body.replace("<td>hidden", '<td class="smbkit-hidden">hidden')
         cap = f"<p class='smbkit-caption'>{html.escape(self.caption)}</p>" if self.caption else ""
         return cap + body + (f"<p class='smbkit-note'>{html.escape(self._hidden_note())}</p>" if self._any_hidden() else "")

@@ -450,7 +450,7 @@ def company_summary(company: Company) -> str:
     s = company.settings
     n = len(current_employees(company))
     industry = f" ({s.industry})" if s.industry else ""
-    return f"{s.name}{industry} · analysis date {s.as_of.date()} · {count(n, 'person')} on the books today."
+    return f"{s.name}{industry} has {count(n, 'person')} on the books on {s.as_of.date()}, the analysis date."
 
 
 def headcount_takeaway(table: pd.DataFrame, company: Company) -> str:

@@ -47,6 +47,22 @@ LOCAL = {"127.0.0.1", "localhost"}
 BROWSER_ITSELF = ("googleapis.com", "google.com", "gvt1.com")
 
 
+# axe-core's impact levels that fail a page (issue 17: zero serious or critical violations)
+AXE_BLOCKING = ("serious", "critical")
+# the sample report at 1280 px with every table and chart in full, as issue 17 measured it; folded, it must
+# be under a third of that
+REPORT_HEIGHT_BEFORE = 70_000
+
+
+def _axe(page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [f"{v['impact']} {v['id']}: {v['help']} ({len(v['nodes'])} nodes, e.g. {[n['target'] for n in v['nodes'][:3]]})"
+            for v in found if v["impact"] in AXE_BLOCKING]
+
+
 def _browser_itself(host: str) -> bool:
     return any(host == d or host.endswith("." + d) for d in BROWSER_ITSELF)
 
@@ -228,6 +244,7 @@ def test_app_start_page_names_the_company_and_links_the_five_notebooks(app, visi
     assert [links.nth(k).get_attribute("href") for k in range(links.count())] == [f"{n}.ipynb" for n in NOTEBOOKS]
     assert visit.page.locator(".smbkit-edit a").get_attribute("href") == f"{EDITOR}.ipynb"
     _no_code_and_no_errors(visit)
+    assert _axe(visit.page) == []
     visit.shot("app-start")
     with visit.context.expect_page(timeout=RENDER_TIMEOUT_MS) as opened:  # a link opens its notebook in a new tab
         links.nth(0).click()
@@ -239,6 +256,7 @@ def test_app_renders_each_notebook_without_code_or_errors(app, visit, name):
     _rendered(visit, f"{app}/{name}.ipynb")
     _no_code_and_no_errors(visit)
     assert visit.page.locator("img[alt^='Chart:']").count() > 0  # charts arrived, with their alt text
+    assert _axe(visit.page) == []
     visit.shot(f"app-{name}")
 
 
@@ -401,6 +419,7 @@ def test_the_data_editor_checks_edits_and_saves_a_new_copy_from_the_keyboard(app
     page = _rendered(visit, page=opened.value)
     page.wait_for_selector(".smbkit-grid input", timeout=RENDER_TIMEOUT_MS)
     _wait_status(page, "No problems")
+    assert _axe(page) == []
     # edit a cell: a bad value is named beside its row and the cell is marked
     cell = page.locator(".widget-text", has=page.locator("label", has_text=re.compile(r"^employment_type, row 3$"))).locator("input")
     cell.focus()
@@ -536,3 +555,31 @@ def test_report_opened_from_disk_asks_the_network_for_nothing(sample_report, vis
     assert visit.page.locator("img[alt^='Chart:']").count() > 10
     assert all(visit.page.evaluate("[...document.images].map(i => i.complete && i.naturalWidth > 0)"))
     visit.shot("report")
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_report_fits_the_screen_folded_and_open_with_no_serious_accessibility_problem(sample_report, visit, width):
+    """Desktop and phone: the brief and the report never scroll sideways, folded or with every detail open; the
+    folded report is under a third of the height it had in full; axe-core finds nothing serious or critical."""
+    page = visit.context.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    for name in ("report.html", "brief.html"):
+        page.goto((sample_report.parent / name).as_uri())
+        page.wait_for_load_state("networkidle")
+        size = lambda: page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")  # noqa: E731
+        wide, high = size()
+        assert wide <= width, (name, width, wide)
+        assert _axe(page) == [], name
+        page.screenshot(path=str(ARTIFACTS / f"{name.split('.')[0]}-{width}-folded.png"), full_page=True)
+        if name == "report.html":
+            print(f"report.html at {width} px: {high:,} px tall folded")
+            if width == 1280:
+                assert high < REPORT_HEIGHT_BEFORE / 3, high
+            details = page.locator("details").count()
+            assert details > 20
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            wide_open, high_open = size()
+            print(f"report.html at {width} px: {high_open:,} px tall with its {details} details open")
+            assert wide_open <= width and high_open > 3 * high
+            assert _axe(page) == []
+    assert visit.outside == [] and visit.console_errors == []

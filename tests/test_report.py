@@ -119,3 +119,26 @@ def test_each_notebook_opens_with_its_summary_and_folds_its_details(sample_runs)
         assert "href='#brief'" in part  # back to the brief
     assert page.index("id='glossary'") > page.index(f"id='{SHIPPED[-1].name}'")
     assert "full-time equivalent" in page
+
+
+def test_the_sentences_smbkit_writes_read_at_grade_8_or_below(sample_runs):
+    """Every sentence computed from the data (the notebooks' sentences and notes, the actions and their reasons),
+    pooled, at a Flesch-Kincaid grade of 8 or below on the sample company."""
+    import json
+
+    import pandas as pd
+    from readability import grade, sentences
+
+    _, _, [(out, _), _] = sample_runs
+    said = []
+    for path in sorted((out / "notebooks").glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            for o in cell.get("outputs", []):
+                said += sentences(re.sub(r"[*`\\]", "", "".join(o.get("data", {}).get("text/markdown", ""))))
+    for path in sorted((out / "tables").glob("*__what_to_decide.csv")):
+        actions = pd.read_csv(path, keep_default_na=False)
+        said += [f"{a}." for a in actions["action"]] + [f"{w[:1].upper()}{w[1:]}." for w in actions["why"]]
+    assert len(said) > 100
+    level = grade(said)
+    print(f"{len(said)} sentences, Flesch-Kincaid grade {level:.1f}")
+    assert level <= 8, sorted(said, key=lambda s: -grade([s]))[:10]
