@@ -343,9 +343,9 @@ def options_takeaway(options: pd.DataFrame, company: Company) -> str:
         return "No automation option pays back within three years at today's figures."
     freed = plan["automated_hours_week"].sum() - plan["review_hours_week"].sum()
     quick = plan.sort_values("payback_months").iloc[0]
-    return (f"{len(plan)} of {len(options)} options pay back within {NPV_YEARS} years: together they cost {cur} "
-            f"{plan['one_time_cost'].sum():,.0f} to set up and {cur} {plan['annual_cost'].sum():,.0f} a year, free {freed:.0f} hours "
-            f"a week after review time, and are worth {cur} {plan['npv_3y'].sum():,.0f} over {NPV_YEARS} years in today's money. "
+    return (f"{len(plan)} of {len(options)} options pay back within {NPV_YEARS} years. Together they cost {cur} "
+            f"{plan['one_time_cost'].sum():,.0f} to set up and {cur} {plan['annual_cost'].sum():,.0f} a year. They free {freed:.0f} hours "
+            f"a week after review time. In today's money they are worth {cur} {plan['npv_3y'].sum():,.0f} over {NPV_YEARS} years. "
             f"The quickest to pay back is {quick['tool_category']} for \"{quick['task']}\" ({quick['payback_months']:.0f} months).")
 
 

@@ -439,9 +439,9 @@ def redistribution_takeaway(redist: pd.DataFrame) -> str:
     t = redist[["automated", "review", "to_gap", "to_higher_value", "released"]].sum()
     worse = redist.loc[redist["net"] < 0, "role"]
     warn = (f" Watch {', '.join(worse)}: checking the tools there takes more time than they save." if len(worse) else "")
-    return (f"Tools take {t['automated']:.0f} hours a week. People keep {t['review']:.0f} of them to check the tools' work, "
-            f"{t['to_gap']:.0f} go to the demand gaps of notebook 03, {t['to_higher_value']:.0f} to judgement and people work, and "
-            f"{t['released']:.0f} are capacity to redeploy: the work shifts, it does not vanish." + warn)
+    return (f"Tools take {t['automated']:.0f} hours a week. People keep {t['review']:.0f} of them to check the tools' work. "
+            f"Of the rest, {t['to_gap']:.0f} go to the gaps found in notebook 03, {t['to_higher_value']:.0f} to judgement and people work, and "
+            f"{t['released']:.0f} are time to use elsewhere. The work shifts; it does not vanish." + warn)
 
 
 def redesign_takeaway(redesign: pd.DataFrame) -> str:

@@ -72,19 +72,8 @@ details.detail::details-content,details.layer::details-content{display:block;con
 details.detail>summary,details.layer>summary{list-style:none} .layer-nav{display:none}}
 """
 
-# A shown table (`Page.table`) is detail behind the sentences and charts: folded in the report, open in print.
+# A shown table (`Page.table`) comes folded under its name (`smbkit.show`); the report counts them by this mark.
 _TABLE_MARK = 'class="dataframe smbkit-table"'
-
-
-def _fold_tables(html_text: str) -> str:
-    """One table output (its caption, table and note) inside a <details> that names it and its size."""
-    if _TABLE_MARK not in html_text:
-        return html_text
-    rows = max(html_text.count("<tr") - 1, 0)
-    cap = re.search(r"<p class='smbkit-caption'>(.*?)</p>", html_text)
-    name = cap.group(1) if cap else "The table behind this"
-    return (f"<details class='detail'><summary>{name} ({rows} row{'' if rows == 1 else 's'})</summary>"
-            f"{html_text}</details>")
 
 
 def _clean(nb):
@@ -108,7 +97,7 @@ def _clean(nb):
                 for mime in _SCRIPT_MIMES:
                     data.pop(mime, None)
                 if "text/html" in data:
-                    data["text/html"] = _fold_tables(_SCRIPT_RE.sub("", "".join(data["text/html"])))
+                    data["text/html"] = _SCRIPT_RE.sub("", "".join(data["text/html"]))
                 if not data:
                     continue
             outputs.append(o)
@@ -156,6 +145,9 @@ def _layers(nb):
     summary.cells = ([nb.cells[first]] if first is not None else []) + [
         nbformat.v4.new_code_cell(source="", outputs=key_outputs)]
     details.cells = [c for k, c in enumerate(nb.cells) if k != first]
+    for cell in details.cells:  # what is said in the summary only (the files to fill in) is not said twice
+        if cell.cell_type == "code":
+            cell["outputs"] = [o for o in cell.get("outputs", []) if not o.get("metadata", {}).get("smbkit", {}).get("only")]
     outputs = [o for c in details.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     charts = sum(1 for o in outputs if "image/png" in o.get("data", {}))
     tables = sum(1 for o in outputs if _TABLE_MARK in "".join(o.get("data", {}).get("text/html", "")))

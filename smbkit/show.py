@@ -52,6 +52,7 @@ table.smbkit-table th{background:#eef3f7;text-align:left;padding:.3rem .6rem;bor
 table.smbkit-table td{padding:.25rem .6rem;border-bottom:1px solid #eee}
 td.smbkit-hidden{color:#666;font-style:italic;background:repeating-linear-gradient(45deg,#f4f4f4,#f4f4f4 4px,#fff 4px,#fff 8px)}
 .smbkit-caption{font-weight:600;margin-bottom:0}
+details.detail>summary{cursor:pointer;font-weight:600}
 """
 
 
@@ -139,8 +140,10 @@ class Page:
             return
         self._said.update(f for f, _ in missing)
         lines = "\n".join(f"- `{f}.csv`: {escape_markdown(what)}" for f, what in missing)
-        self._markdown(f"**To see more in this step, fill in:**\n\n{lines}\n\nThe templates come from `smbkit init`; "
-                       "the sections that need these files are left out until then.", key=True)
+        from IPython.display import Markdown
+
+        _display(Markdown(f"**To see more in this step, fill in:**\n\n{lines}\n\nThe templates come from `smbkit init`; "
+                          "the sections that need these files are left out until then."), key=SUMMARY_ONLY)
 
     def _show_smbkit_warnings(self):
         """From now on in this kernel, a `smbkit.errors.SmbkitWarning` is shown on the page as a plain note
@@ -206,7 +209,7 @@ class Page:
         shown = table if columns is None else table[[*columns, *(["hidden"] if "hidden" in table.columns else [])]]
         caption = caption or header(key)  # every table is named (the report folds it under its name)
         _display(_HtmlTable(shown, caption, index=index, min_size=self.company.settings.min_group_size if self.company else None,
-                            known=identifiers(self.company) if self.company is not None else frozenset()))
+                            known=identifiers(self.company) if self.company is not None else frozenset(), fold=True))
 
     def save(self, table: pd.DataFrame, key: str, *, index: bool = False):
         """Save ``table`` as ``NN_name__key.csv`` without showing it (detail behind a shown summary)."""
@@ -363,18 +366,26 @@ def html_table(table: pd.DataFrame, *, caption: str | None = None, index: bool =
 # Output metadata marking one of a notebook's key findings (`Page.say`, `Page.chart` with key=True);
 # the report lifts these into the notebook's summary.
 KEY_METADATA = {"smbkit": {"layer": "summary"}}
+# ... and one said in the summary only (the list of files to fill in), not again in the details
+SUMMARY_ONLY = "summary only"
+
+
+def _metadata(key) -> dict | None:
+    if key == SUMMARY_ONLY:
+        return {"smbkit": {"layer": "summary", "only": True}}
+    return KEY_METADATA if key else None
 
 
 def _display_bundle(data: dict, *, key: bool = False):
     from IPython.display import display
 
-    display(data, raw=True, metadata=KEY_METADATA if key else None)
+    display(data, raw=True, metadata=_metadata(key))
 
 
-def _display(obj, *, key: bool = False):
+def _display(obj, *, key=False):
     from IPython.display import display
 
-    display(obj, metadata=KEY_METADATA if key else None)
+    display(obj, metadata=_metadata(key))
 
 
 class _HtmlTable:
@@ -384,8 +395,8 @@ class _HtmlTable:
     # the owner can find them
     _AS_TYPED = frozenset({"file", "column", "columns", "field", "setting", "key", "table", "source_file"})
 
-    def __init__(self, table: pd.DataFrame, caption, *, index: bool, min_size: int | None, known=frozenset()):
-        self.table, self.caption, self.index, self.min_size, self.known = table, caption, index, min_size, known
+    def __init__(self, table: pd.DataFrame, caption, *, index: bool, min_size: int | None, known=frozenset(), fold: bool = False):
+        self.table, self.caption, self.index, self.min_size, self.known, self.fold = table, caption, index, min_size, known, fold
 
     def _formatted(self) -> pd.DataFrame:
         t = self.table.reset_index() if self.index else self.table.copy()
@@ -422,8 +433,16 @@ class _HtmlTable:
         # a table wider than its card scrolls inside it: keyboard users reach it with Tab (WCAG 2.1.1)
         body = body.replace("<table ", '<table tabindex="0" ', 1)
         body = body.replace("<td>hidden", '<td class="smbkit-hidden">hidden')
+        note = f"<p class='smbkit-note'>{html.escape(self._hidden_note())}</p>" if self._any_hidden() else ""
+        if self.fold:
+            # detail behind the sentences and charts: folded under its name and size (opened by a click, and in
+            # print by the report's style), in the notebook, the app and the report alike
+            rows = len(self.table)
+            name = html.escape(self.caption or "The table behind this")
+            return (f'<details class="detail"><summary>{name} ({rows} row{"" if rows == 1 else "s"})</summary>'
+                    f"{body}{note}</details>")
         cap = f"<p class='smbkit-caption'>{html.escape(self.caption)}</p>" if self.caption else ""
-        return cap + body + (f"<p class='smbkit-note'>{html.escape(self._hidden_note())}</p>" if self._any_hidden() else "")
+        return cap + body + note
 
     def _any_hidden(self) -> bool:
         return "hidden" in self.table.columns and bool(self.table["hidden"].any())

@@ -449,8 +449,7 @@ def company_summary(company: Company) -> str:
     """One line naming the company, the analysis date and today's headcount."""
     s = company.settings
     n = len(current_employees(company))
-    industry = f" ({s.industry})" if s.industry else ""
-    return f"{s.name}{industry} has {count(n, 'person')} on the books on {s.as_of.date()}, the analysis date."
+    return f"{s.name} has {count(n, 'person')} on the books on {s.as_of.date()}, the date of this analysis."
 
 
 def headcount_takeaway(table: pd.DataFrame, company: Company) -> str:

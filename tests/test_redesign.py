@@ -193,5 +193,5 @@ def test_sections_work_without_roles_and_drivers(tmp_path):
     scores, options, gh = _plan(c)
     assert gh.empty
     redist = R.redistribution(c, options, scores, gh)
-    assert (redist["to_gap"] == 0).all() and "0 go to the demand gaps" in R.redistribution_takeaway(redist)
+    assert (redist["to_gap"] == 0).all() and "0 go to the gaps found in notebook 03" in R.redistribution_takeaway(redist)
     assert R.reskilling_pathways(c, redist, gh).empty or (R.reskilling_pathways(c, redist, gh)["levels"] == 0).all()

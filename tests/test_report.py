@@ -2,7 +2,7 @@
 
 import re
 
-from conftest import person, run_cli, write_company
+from conftest import SAMPLE, person, run_cli, write_company
 
 from smbkit.notebooks import NOTEBOOKS as SHIPPED
 from smbkit.notebooks import names
@@ -142,3 +142,34 @@ def test_the_sentences_smbkit_writes_read_at_grade_8_or_below(sample_runs):
     level = grade(said)
     print(f"{len(said)} sentences, Flesch-Kincaid grade {level:.1f}")
     assert level <= 8, sorted(said, key=lambda s: -grade([s]))[:10]
+
+
+def test_a_company_with_only_the_two_required_files_gets_a_short_report_and_a_useful_brief(tmp_path):
+    """Sparse data: one 'to see more, fill in' list per notebook that could use more (file, what it unlocks), no
+    skipped-section note per section, no table without rows, and a brief with the actions those files support
+    followed by what to fill in."""
+    import shutil
+
+    data = tmp_path / "two"
+    data.mkdir()
+    for name in ("company.yaml", "employees.csv"):
+        shutil.copy(SAMPLE / name, data / name)
+    out = tmp_path / "out"
+    r = run_cli("run", "--data", data, "--out", out)
+    assert r.returncode == 0, r.stderr
+    page = (out / "report.html").read_text(encoding="utf-8")
+    for nb in SHIPPED:
+        start = page.index(f"id='{nb.name}'>")
+        part = page[start:page.index("</section>", start)]
+        assert part.count("To see more in this step, fill in") == 1, nb.name  # every notebook can use more files
+        for file, _ in nb.unlocks:
+            assert part.count(f"<code>{file}.csv</code>") >= 1, (nb.name, file)
+        skipped = re.findall(r"Skipped:</strong>(.*?)</p>", part, re.S)
+        assert len(skipped) == len(set(skipped)) and len(skipped) <= 2, (nb.name, skipped)
+    rows = [int(n) for n in re.findall(r'<details class="detail"><summary>.*? \((\d+) rows?\)</summary>', page)]
+    assert rows and min(rows) >= 1  # no table with a header and nothing under it
+    assert page.count("<img ") >= 4  # the charts employees.csv supports (headcount, tenure, turnover, retention)
+    brief = (out / "brief.html").read_text(encoding="utf-8")
+    assert "Review the load of" in brief  # the span-of-control action employees.csv supports
+    fill = brief[brief.index("To see more, fill in"):]
+    assert fill.index("skills.csv") < fill.index("goals.csv") < fill.index("tasks.csv") < fill.index("survey_items.csv")

@@ -116,3 +116,32 @@ def test_an_ampersand_shows_as_typed_and_an_entity_typed_in_a_name_stays_text():
     assert escape_markdown("Rosemary & Rye") == "Rosemary & Rye"
     for typed in ("Tom &lt;b&gt; & Co", "A &#60;script&#62;"):
         assert html.unescape(_render(escape_markdown(typed)).removeprefix("<p>").removesuffix("</p>\n")) == typed
+
+
+def test_a_page_shows_no_empty_table_no_empty_chart_and_names_a_missing_file_once(monkeypatch, tmp_path):
+    import matplotlib.pyplot as plt
+    from conftest import person, write_company
+
+    import smbkit
+    from smbkit import show
+
+    shown = []
+    monkeypatch.setattr(show, "_display", lambda obj, key=False: shown.append((getattr(obj, "data", obj), key)))
+    monkeypatch.setattr(show, "_display_bundle", lambda data, key=False: shown.append((data, key)))
+    company = smbkit.load_company(write_company(tmp_path / "c", employees=[person(f"E{k}") for k in range(6)]))
+    page = show.Page("01_assess_workforce", tmp_path / "out", company)
+    listed = [text for text, key in shown if key == show.SUMMARY_ONLY]
+    assert len(listed) == 1 and "`skills.csv`" in listed[0] and "`absences.csv`" in listed[0]  # the list, at the top
+    before = len(shown)
+    assert not page.needs("skills") and not page.needs("skills") and not page.needs("absences")
+    assert len(shown) == before  # named in the list already: no note per section
+    page.table(pd.DataFrame({"team": pd.Series([], dtype=str)}), "empty")
+    _, ax = plt.subplots()
+    page.chart(ax)  # nothing drawn on it
+    assert len(shown) == before and (tmp_path / "out" / "tables" / "01_assess_workforce__empty.csv").exists()  # saved, not shown
+    page.check(False, "too few answers")
+    page.check(False, "too few answers")
+    assert [t for t, _ in shown[before:]] == ["**Skipped:** too few answers."]  # one reason, said once
+    page.table(pd.DataFrame({"skill_name": ["bread_baking"], "gap_fte": [1.5]}), "gaps")
+    html = shown[-1][0]._repr_html_()
+    assert '<details class="detail"><summary>Gaps (1 row)</summary>' in html and "<th>Gap (FTE)</th>" in html
