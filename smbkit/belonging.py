@@ -636,7 +636,8 @@ def reliability_takeaway(rel: pd.DataFrame) -> str:
     if weak.empty:
         return f"Every dimension's questions hang together well (Cronbach's alpha at least {ALPHA_FLAG})."
     return (f"{len(weak)} dimension{'s' if len(weak) > 1 else ''} ({', '.join(weak['dimension'])}) "
-            f"{'have' if len(weak) > 1 else 'has'} an alpha under {ALPHA_FLAG}: read {'their' if len(weak) > 1 else 'its'} scores with care.")
+            f"{'have' if len(weak) > 1 else 'has'} questions that do not agree well enough (Cronbach's alpha under {ALPHA_FLAG}): "
+            f"read {'their' if len(weak) > 1 else 'its'} scores with care.")
 
 
 def key_drivers_takeaway(drivers: pd.DataFrame, evidence: pd.DataFrame) -> str:

@@ -184,6 +184,7 @@ def load_company(path, *, run_cache=None) -> Company:
         raise InputError(folder, [Problem(str(folder), None, None, "no such folder", "a company folder (see `smbkit init`)")])
     out = v.Collector()
     settings_raw = v.read_settings(folder, out)
+    settings_ok = not out.problems and "name" in settings_raw  # the links need as_of and the other settings
     places = locate_files(folder, out)
     twice = any(p.file.startswith("employees.") and p.found.startswith("the same data in") for p in out.problems)
     if "employees" not in places and not twice:  # a table given twice is named as that, not as missing
@@ -207,16 +208,32 @@ def load_company(path, *, run_cache=None) -> Company:
     if "employees" in tables and tables["employees"].empty:
         out.add(raw["employees"].source, 2, None, "no people (only a header row)",
                 "one row per person employed now or in the last 3 years", kind="empty")
-    problems_before_links = list(out.problems)
-    if not problems_before_links and "name" in settings_raw:
+    if settings_ok:
         settings = Settings(**settings_raw)
-        check_links(tables, {n: t.source for n, t in raw.items()}, settings, out)
+    if settings_ok and "employees" in tables:
+        # checked in the same pass as the cells (one `smbkit validate` finds every problem), over the tables
+        # whose columns are all there; a row with a bad cell of its own is not checked again here
+        check_links(tables, {n: t.source for n, t in raw.items()}, settings, _BesideCellProblems(out))
     problems = out.finish()
     if problems:
         raise InputError(folder, problems)
     notes = out.notes + _rename_reserved_dimensions(tables)
     tables = privacy.protect_free_text(tables, show_names=settings.show_names)
     return Company(folder, settings, tables, {n: t.source for n, t in raw.items()}, tuple(notes))
+
+
+class _BesideCellProblems:
+    """The collector `check_links` writes to: its problems go to ``out``, except on a row that already
+    has a problem of its own (a bad cell is read as blank, and a check across files would only echo it)."""
+
+    def __init__(self, out: v.Collector):
+        self.out = out
+        self.flagged = {(p.file, p.row) for p in out.problems if p.row is not None}
+        self.broken_files = {p.file for p in out.problems if p.row is None}  # a file-wide problem: its rows were not all read
+
+    def add(self, file, row, column, found, allowed, *, kind="value"):
+        if (file, row) not in self.flagged and not (row is not None and file in self.broken_files):
+            self.out.add(file, row, column, found, allowed, kind=kind)
 
 
 def _rename_reserved_dimensions(tables: dict[str, pd.DataFrame]) -> list[str]:

@@ -121,11 +121,14 @@ def span_chart(spans: pd.DataFrame, *, ax=None):
     ax = _axes(ax, (8, 0.45 * len(shown) + 1.5))
     s = shown.iloc[::-1]
     colors = [PALETTE[5] if f else PALETTE[0] for f in s["span_flag"]]
-    ax.barh([f"{m} ({r})" for m, r in zip(s["manager"], s["role"])], s["direct_reports"], color=colors)
+    # a span outside the usual range is striped as well as orange: the colour is not the only sign
+    ax.barh([f"{m} ({r})" for m, r in zip(s["manager"], s["role"])], s["direct_reports"], color=colors,
+            hatch=["///" if f else "" for f in s["span_flag"]], edgecolor="white")
     ax.axvspan(NARROW_SPAN, WIDE_SPAN, color=PALETTE[4], alpha=0.12, label=f"{NARROW_SPAN}-{WIDE_SPAN} reports: usual range")
     ax.set_xlabel("direct reports")
     _counts(ax.xaxis)
-    ax.set_title("Span of control" + (f" (the {SPAN_BARS} widest of {len(spans)} managers)" if len(spans) > SPAN_BARS else ""))
+    ax.set_title("Span of control" + (f" (the {SPAN_BARS} widest of {len(spans)} managers)" if len(spans) > SPAN_BARS else "")
+                 + "; orange, striped = outside the usual range")
     _legend(ax)
     return ax
 
@@ -177,11 +180,13 @@ def coverage_chart(coverage: pd.DataFrame, *, ax=None):
     c = coverage.sort_values("people_at_level").reset_index(drop=True)
     colors = np.where(c["single_point_of_failure"], PALETTE[5], np.where(c["people_at_level"] == 0, PALETTE[3], PALETTE[0]))
     labels = [f"{s} *" if crit else s for s, crit in zip(c["skill"], c["critical"])]
-    ax.barh(labels, c["people_at_level"], color=colors)
+    # colour and pattern both carry "one person only", for readers who cannot tell the colours apart
+    ax.barh(labels, c["people_at_level"], color=colors, hatch=["///" if f else "" for f in c["single_point_of_failure"]],
+            edgecolor="white")
     ax.barh(labels, c["people_one_below"], left=c["people_at_level"], color=MUTED, label="one level below (could be trained)")
     ax.set_xlabel("people at advanced level or above")
     _counts(ax.xaxis)
-    ax.set_title("Skill coverage (* = critical for a role; orange = one person only)")
+    ax.set_title("Skill coverage (* = critical for a role; orange, striped = one person only)")
     _legend(ax)
     return ax
 
@@ -288,7 +293,7 @@ def forecast_chart(forecasts: dict, *, ax=None):
     for k, (name, f) in enumerate((n, f) for n, f in forecasts.items() if f is not None):
         color = PALETTE[k % len(PALETTE)]
         base = f.history.iloc[-12:].mean() / 100
-        ax.plot(f.history.index, f.history / base, color=color, lw=1.5, label=f"{name} ({f.model})")
+        ax.plot(f.history.index, f.history / base, color=color, lw=1.5, label=name)  # the model is named in the folded table
         ax.plot(f.forecast["month"], f.forecast["mean"] / base, color=color, lw=1.5, ls="--")
         ax.fill_between(f.forecast["month"], f.forecast["lo80"] / base, f.forecast["hi80"] / base, color=color, alpha=0.15)
     ax.axhline(100, color="#999999", lw=0.8)

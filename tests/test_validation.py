@@ -479,3 +479,18 @@ def test_a_table_given_twice_is_not_also_called_missing(sample_copy):
         smbkit.load_company(sample_copy)
     text = str(err.value)
     assert "the same data in 2 places" in text and "no such file" not in text
+
+
+def test_problems_across_files_are_found_in_the_same_pass_as_bad_cells(sample_copy):
+    """One pass: a bad cell, a reference to nobody in another file and a manager loop, all in one validate; the row
+    with the bad cell is not checked again across files (its bad cell would only be echoed)."""
+    _set("employees", 3, "fte", "2")(sample_copy)
+    _set("employees", 3, "exit_date", "not a date")(sample_copy)  # same row: reported once, as the bad date
+    _set("skills", 1, "employee_id", "E9999")(sample_copy)
+    with pytest.raises(InputError) as err:
+        smbkit.load_company(sample_copy)
+    text = [str(p) for p in err.value.problems]
+    assert any(t.startswith("employees.csv, row 5, column fte") for t in text), text
+    assert any(t.startswith("employees.csv, row 5, column exit_date") for t in text), text
+    assert any(t.startswith("skills.csv, row 3, column employee_id") and "E9999" in t for t in text), text
+    assert not any(t.startswith("employees.csv, row 5, column exit_reason") for t in text), text
