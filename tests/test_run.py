@@ -213,16 +213,17 @@ def test_minimal_company_runs_every_notebook_and_says_what_it_skips(tmp_path):
     out = tmp_path / "out"
     result = run_cli("run", "--data", data, "--out", out)
     assert result.returncode == 0, result.stderr
-    nb = (out / "notebooks" / "01_assess_workforce.ipynb").read_text(encoding="utf-8")
-    assert "this section needs skills.csv" in nb and "this section needs absences.csv" in nb
-    nb2 = (out / "notebooks" / "02_define_goals.ipynb").read_text(encoding="utf-8")
-    assert "this section needs goals.csv" in nb2 and "this section needs roles.csv, drivers.csv" in nb2
-    nb4 = (out / "notebooks" / "04_plan_automation.ipynb").read_text(encoding="utf-8")
-    assert "this section needs tasks.csv" in nb4 and "this section needs tasks.csv, automation_options.csv" in nb4
-    nb3 = (out / "notebooks" / "03_find_gaps.ipynb").read_text(encoding="utf-8")
-    assert "this section needs roles.csv, drivers.csv" in nb3 and "this section needs learning.csv" in nb3
-    nb5 = (out / "notebooks" / "05_measure_belonging.ipynb").read_text(encoding="utf-8")
-    assert "this section needs survey_items.csv, survey_responses.csv" in nb5
+    # each notebook says once, at the top, which files would show more and what each unlocks; no note per section
+    expected = {"01_assess_workforce": ["skills", "absences"], "02_define_goals": ["goals", "roles", "drivers", "driver_history"],
+                "03_find_gaps": ["roles", "drivers", "skills", "role_skills", "learning"],
+                "04_plan_automation": ["tasks", "automation_options", "job_design"],
+                "05_measure_belonging": ["survey_items", "survey_responses", "outcomes", "interactions"]}
+    for name, files in expected.items():
+        nb = (out / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8")
+        assert nb.count("To see more in this step, fill in") == 1, name
+        for f in files:
+            assert f"`{f}.csv`" in nb, (name, f)
+        assert "this section needs" not in nb, name
 
 
 def test_the_evidence_behind_the_report_is_one_family(sample_runs):
