@@ -152,10 +152,7 @@ def suppress(table: pd.DataFrame, *, count: str, by: list[str], min_size: int, w
     forced = np.zeros(len(out), dtype=bool) if force is None else np.asarray(force, dtype=bool)
     mask = np.zeros(len(out), dtype=bool)
     parts = [np.arange(len(out))] if not within else list(out.groupby(within, sort=False, dropna=False).indices.values())
-    values = [(out[a.column].fillna(0).to_numpy(dtype=float),
-               np.full(len(out), np.inf) if a.cap is None else out[a.cap].fillna(0).to_numpy(dtype=float),
-               np.zeros(len(out)) if a.floor is None else out[a.floor].fillna(0).to_numpy(dtype=float), a)
-              for a in amounts]
+    values = _amount_values(out, amounts)
     for pos in parts:
         n = counts[pos]
         hide = _complement(n, ((n > 0) & too_few(n, min_size)) | forced[pos], min_size)
@@ -189,6 +186,14 @@ def _complement(n: np.ndarray, hide: np.ndarray, min_size: int) -> np.ndarray:
             break
         hide[candidates[np.argmin(n[candidates])]] = True
     return hide
+
+
+def _amount_values(table: pd.DataFrame, amounts) -> list:
+    """(value, cap, floor, amount) arrays of each `Amount` over the rows of ``table``."""
+    return [(table[a.column].fillna(0).to_numpy(dtype=float),
+             np.full(len(table), np.inf) if a.cap is None else table[a.cap].fillna(0).to_numpy(dtype=float),
+             np.zeros(len(table)) if a.floor is None else table[a.floor].fillna(0).to_numpy(dtype=float), a)
+            for a in amounts]
 
 
 def _pinned(n: np.ndarray, value: np.ndarray, cap: np.ndarray, floor: np.ndarray, hide: np.ndarray, a: Amount) -> bool:
@@ -259,7 +264,8 @@ def _blank(out: pd.DataFrame, hidden: pd.Series, keep: set[str]) -> pd.DataFrame
 
 
 def suppress_crossed(table: pd.DataFrame, *, count: str, rows: str, cols: str, min_size: int,
-                     within: list[str] | None = None, hidden_rows=None, hidden_cols=None, force=None) -> pd.DataFrame:
+                     within: list[str] | None = None, hidden_rows=None, hidden_cols=None, force=None,
+                     amounts: tuple[Amount, ...] = ()) -> pd.DataFrame:
     """Suppress a two-way breakdown (e.g. team x gender) whose row and column totals are shown elsewhere.
 
     Cells under ``min_size`` are hidden; every cell of a row or column whose own total is hidden in
@@ -270,7 +276,9 @@ def suppress_crossed(table: pd.DataFrame, *, count: str, rows: str, cols: str, m
     whatever its size, and it could then open the line across: statistical agencies' rule that every
     suppressed cell has a partner in each of its lines, as in tau-ARGUS), repeated until nothing
     changes. So no cell can be worked out by subtracting visible cells from a shown total. ``force``
-    marks cells to hide whatever their count (a figure that pools a hidden one).
+    marks cells to hide whatever their count (a figure that pools a hidden one). ``amounts`` (see
+    `suppress`) are protected line by line too: in every row and column whose margin is shown, the
+    hidden cells' total of each amount must leave every hidden cell its interval of doubt.
 
     Returns
     -------
@@ -288,6 +296,7 @@ def suppress_crossed(table: pd.DataFrame, *, count: str, rows: str, cols: str, m
     col_codes = pd.factorize(out[cols])[0]
     mask = np.zeros(len(out), dtype=bool)
     forced = np.zeros(len(out), dtype=bool) if force is None else np.asarray(force, dtype=bool)
+    values = _amount_values(out, amounts)
     for key, idx in parts:
         pos = out.index.get_indexer(idx)
         n = counts[pos]
@@ -316,6 +325,10 @@ def suppress_crossed(table: pd.DataFrame, *, count: str, rows: str, cols: str, m
                     candidates = line[~hide[line] & (m[line] > 0)]
                     if len(candidates):
                         hide[candidates[np.argmin(m[candidates])]] = True
+                if values and hide[line].any():
+                    cells = pos[line]
+                    hide[line] = _protect_amounts(m[line], [(v[cells], c[cells], f[cells], a) for v, c, f, a in values],
+                                                  hide[line], min_size)
                 changed |= hide[line].sum() != before
         mask[pos] = hide
     hidden = pd.Series(mask, index=out.index)

@@ -234,7 +234,8 @@ def _survey_results(company: Company, keys: list[str], top_points: int) -> tuple
 
         def crossed(t, force, rows_hidden, cols_hidden):
             return privacy.suppress_crossed(t, count="n", rows=keys[0], cols=keys[1], within=["wave", "measure"],
-                                            min_size=k_min, force=force, hidden_rows=rows_hidden, hidden_cols=cols_hidden)
+                                            min_size=k_min, force=force, hidden_rows=rows_hidden, hidden_cols=cols_hidden,
+                                            amounts=SURVEY_AMOUNTS)
 
         protect = lambda t, force=None: crossed(t, force, hidden_of(margins[0][0], keys[0]),  # noqa: E731
                                                  hidden_of(margins[1][0], keys[1]))
@@ -244,13 +245,19 @@ def _survey_results(company: Company, keys: list[str], top_points: int) -> tuple
                                            respondents_hidden(margins[1][1]))
     group = ["wave", *keys]
     index = (out["measure"] == "belonging_index").to_numpy()
+    # A group shown with no more respondents than the crossed cells listed for it (each holds at least one) would
+    # pin every one of those cells to exactly one respondent: such a group is hidden, whatever its size.
+    by_listing = ((out["_listed"] >= 2) & (out["n"] <= out["_listed"])).to_numpy() if len(keys) == 1 else np.zeros(len(out), bool)
     # A group hidden in a wave (its respondents, the index's n, too few or a complement) is hidden in every
     # measure of that wave: a dimension's shown n would otherwise bound the group's respondents from below and,
     # with the wave's total, pin a smaller hidden group beside it.
-    bi = (protect if len(keys) < 2 else by_respondents)(out[index].reset_index(drop=True))
+    if len(keys) < 2:
+        bi = protect(out[index].reset_index(drop=True), force=by_listing[index] if by_listing.any() else None)
+    else:
+        bi = by_respondents(out[index].reset_index(drop=True))
     hidden_groups = set(bi.loc[bi["hidden"], group].apply(tuple, axis=1)) if bi["hidden"].any() else set()
-    in_hidden = out[group].apply(tuple, axis=1).isin(hidden_groups).to_numpy() if hidden_groups else None
-    shown = protect(out, force=in_hidden)
+    in_hidden = out[group].apply(tuple, axis=1).isin(hidden_groups).to_numpy() if hidden_groups else np.zeros(len(out), bool)
+    shown = protect(out, force=(in_hidden | by_listing) if (in_hidden | by_listing).any() else None)
     # The index and its favourable share pool every dimension: where one of a group's dimensions is hidden, the
     # index minus the shown dimensions would give it, so the group's index is hidden too (with its complements).
     dim_hidden = shown[shown["measure"].isin(dims)].groupby(group, sort=False)["hidden"].any()
