@@ -315,9 +315,13 @@ def dimension_trends(company: Company) -> pd.DataFrame:
     series["enps"] = lambda d: pd.Series(e(d["enps"].dropna().astype(float).to_numpy()))
     rows = []
     k = company.settings.min_group_size
+    # a measure the company's own results hide in either wave is not compared (the index, which pools every
+    # dimension, is hidden in a wave where one of its dimensions is: its mean would give that dimension away)
+    res = survey_results(company)
+    hidden = set(res.loc[res["hidden"] & res["wave"].isin(waves[-2:]), "measure"])
     for name, get in series.items():
         x, y = get(a).dropna(), get(b).dropna()
-        if privacy.too_few(min(len(x), len(y)), k):
+        if privacy.too_few(min(len(x), len(y)), k) or name in hidden:
             continue
         rows.append({"measure": name, "previous": x.mean(), "latest": y.mean(), "change": y.mean() - x.mean(),
                      "previous_n": len(x), "latest_n": len(y), "p_value": mean_difference_test(y, x, alternative="two-sided"),

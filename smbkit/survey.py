@@ -215,6 +215,7 @@ def _survey_results(company: Company, keys: list[str], top_points: int) -> tuple
                  .groupby(["wave", keys[0]])["_p"].nunique())
         listed = pd.Series([cells.get((w, g), 1) for w, g in zip(out["wave"], out[keys[0]])], index=out.index)
         out["_listed"] = np.minimum(out["n"], listed)
+    nested = _nested_differences(r, parts, dims, labels, keys, partner, k_min) if partner in r.columns else None
     if len(keys) < 2:
         protect = lambda t, force=None: privacy.suppress(t, count="n", by=keys, within=["wave", "measure"],  # noqa: E731
                                                           min_size=k_min, force=force, amounts=SURVEY_AMOUNTS)
@@ -248,6 +249,10 @@ def _survey_results(company: Company, keys: list[str], top_points: int) -> tuple
     # A group shown with no more respondents than the crossed cells listed for it (each holds at least one) would
     # pin every one of those cells to exactly one respondent: such a group is hidden, whatever its size.
     by_listing = ((out["_listed"] >= 2) & (out["n"] <= out["_listed"])).to_numpy() if len(keys) == 1 else np.zeros(len(out), bool)
+    # A group whose respondents all fall in one group of the other breakdown (a team of men only) beside it, which
+    # has fewer than min_group_size more answers: the two figures' difference would describe those few. It is hidden.
+    if nested:
+        by_listing = by_listing | np.array([(w, g, m) in nested for w, g, m in zip(out["wave"], out[keys[0]], out["measure"])], dtype=bool)
     # A group hidden in a wave (its respondents, the index's n, too few or a complement) is hidden in every
     # measure of that wave: a dimension's shown n would otherwise bound the group's respondents from below and,
     # with the wave's total, pin a smaller hidden group beside it.
@@ -261,12 +266,41 @@ def _survey_results(company: Company, keys: list[str], top_points: int) -> tuple
     # The index and its favourable share pool every dimension: where one of a group's dimensions is hidden, the
     # index minus the shown dimensions would give it, so the group's index is hidden too (with its complements).
     dim_hidden = shown[shown["measure"].isin(dims)].groupby(group, sort=False)["hidden"].any()
-    pooled_hidden = shown.loc[index, group].apply(tuple, axis=1).map(dim_hidden.to_dict()).fillna(False).to_numpy(dtype=bool)
+    at = shown.loc[index, group]
+    # (one key: the company as a whole by wave; a one-key groupby has a plain index, not tuples)
+    at = pd.MultiIndex.from_frame(at) if len(group) > 1 else pd.Index(at[group[0]])
+    pooled_hidden = dim_hidden.reindex(at).fillna(False).to_numpy(dtype=bool)
     if (pooled_hidden & ~shown.loc[index, "hidden"].to_numpy()).any():
         redone = protect(out[index].reset_index(drop=True), force=pooled_hidden | shown.loc[index, "hidden"].to_numpy())
         redone.index = shown.index[index]
         shown = pd.concat([shown[~index], redone]).sort_index()
     return shown.drop(columns=AMOUNT_COLUMNS), hidden_groups
+
+
+def _nested_differences(r: pd.DataFrame, parts: pd.DataFrame, dims: list[str], labels: pd.DataFrame, keys: list[str],
+                        partner: str | None, k_min: int) -> set:
+    """(wave, group, measure) of the one-way table by ``keys[0]`` whose respondents all fall in one group of the
+    ``partner`` breakdown that has 1 to min_group_size - 1 more answers to that measure: published side by side,
+    the two figures would give those few people's figure by subtraction."""
+    if partner is None or len(keys) != 1:
+        return set()
+    p = r[partner].astype("object").where(r[partner].notna(), "not recorded")
+    if partner.startswith("demo_"):
+        p = privacy.combine_rare(p, k_min, within=labels["wave"])
+    p = p.rename("_partner")
+    per_cell = _measures_from_sums(parts.groupby([labels["wave"], labels[keys[0]].rename("_g"), p], sort=True).sum(), dims).reset_index()
+    answered = per_cell[per_cell["n"] > 0]  # nesting is per measure: who answered it (a skipped question is no answer)
+    homes = answered.groupby(["wave", "_g", "measure"])["_partner"].agg(set)
+    own = answered.groupby(["wave", "_g", "measure"])["n"].sum()
+    theirs = answered.groupby(["wave", "_partner", "measure"])["n"].sum()
+    found = set()
+    for (wave, g, measure), home in homes.items():
+        if len(home) != 1:
+            continue
+        more = theirs.get((wave, next(iter(home)), measure), 0) - own[(wave, g, measure)]
+        if 0 < more < k_min:
+            found.add((wave, g, measure))
+    return found
 
 
 def results_table(results: pd.DataFrame, by: str | list[str], *, wave=None) -> pd.DataFrame:

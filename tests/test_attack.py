@@ -26,6 +26,8 @@ from conftest import ITEMS4, person, response, run_cli, write_company
 from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
 
+import smbkit
+
 AS_OF = "2025-12-31"
 WAVES = ["2025-03-31", "2025-06-30", "2025-09-30"]
 FIRST = ["Zoë", "Siobhán", "José", "Søren", "Łukasz", "François", "Anaïs", "Mårten", "Chloé", "Björn", "Eoghan", "Ngozi",
@@ -382,8 +384,18 @@ def test_companies_the_explorer_found_leaking_leak_nothing(name, tmp_path):
     """listing-pins-singletons-k3: a gender group of 3 respondents shown (its respect n) while the crossed table
     listed 3 cells for it, each holding at least one: every cell pinned to 1. crossed-promoters-pool-of-zero-k5: a
     team line of the crossed table whose hidden cells held no promoter, the team's promoters shown: the
-    one-person cell pinned to 0 (the crossed table protected counts, not amounts)."""
+    one-person cell pinned to 0 (the crossed table protected counts, not amounts). team-nested-in-a-gender-k5: all of
+    Delivery's answers to a question came from men, and the men had 2 answers more: men minus Delivery gave those
+    two. wave-index-pools-a-hidden-dimension-k5: the company's index and favourable share of a wave pooled a
+    dimension hidden for 4 answers (the company-level rule "index hidden where a dimension is" never matched)."""
     company = tmp_path / "company"
     shutil.copytree(EXPLORED / name, company)
     leaks = [x for x in attacker.audit(run(company, tmp_path / "out", "01,05"), company) if x.kind != "uniform"]
     assert not leaks, "\n" + attacker.format_leaks(leaks, limit=8)
+
+
+def test_a_trend_is_not_shown_for_an_index_that_pools_a_hidden_dimension(tmp_path):
+    """The index's latest mean pools the connection answers of 4 people (k = 5) that the wave table hides."""
+    company = smbkit.load_company(EXPLORED / "wave-index-pools-a-hidden-dimension-k5")
+    trends = smbkit.belonging.dimension_trends(company)
+    assert "respect" in set(trends["measure"]) and not {"belonging_index", "connection"} & set(trends["measure"])
