@@ -120,10 +120,17 @@ def item_results(company: Company, *, wave=None, top_points: int = FAVORABLE_TOP
     rows = []
     for it in items.itertuples():
         x = r[it.item_id].dropna()
+        fav = r[f"fav__{it.item_id}"].dropna().astype(float)
         rows.append({"item_id": it.item_id, "text": it.text, "dimension": it.dimension, "reverse_coded": bool(it.reverse_coded),
-                     "n": len(x), "mean": x.mean(), "favourable_pct": r[f"fav__{it.item_id}"].dropna().astype(float).mean() * 100})
-    return privacy.hide_small(pd.DataFrame(rows), count="n", columns=["n", "mean", "favourable_pct"],
-                              min_size=company.settings.min_group_size)
+                     "n": len(x), "mean": x.mean(), "favourable_pct": fav.mean() * 100, "_fav": fav.sum()})
+    table = pd.DataFrame(rows)
+    # The items of a dimension pool into its favourable share and answer count in every results table: an item
+    # hidden alone beside its shown siblings would be the dimension's figure minus theirs. So within a dimension a
+    # hidden item is complemented (and the pool keeps doubt about its favourable answers), as any other breakdown.
+    shown = privacy.suppress(table, count="n", by=["item_id"], within=["dimension"], min_size=company.settings.min_group_size,
+                             amounts=(privacy.Amount("_fav", cap="n"),))
+    shown[["text", "reverse_coded"]] = table[["text", "reverse_coded"]]
+    return shown.drop(columns="_fav")
 
 
 def reliability(company: Company, *, wave=None) -> pd.DataFrame:

@@ -73,7 +73,8 @@ respondents who answered every dimension. Published figures are read at the prec
 that needs more digits is missed, and rounding makes some exact recoveries show up as narrow intervals.
 Charts are images: their points are not read; their alt text and sentences are.
 Not counted as leaks: a hidden team's absence bounded only by the company's own total (every team hidden),
-and a crossed cell recovered as 0 from a shown margin of 0 (the margin already says the line holds nobody)."""
+a crossed cell recovered as 0 from a shown margin of 0 (the margin already says the line holds nobody), and a crossed
+cell recovered as its shown margin when it is the only cell its line lists (it is that margin)."""
 
 
 @dataclass(frozen=True)
@@ -1634,9 +1635,11 @@ def crossed_line_family(out: Outputs, truth: Truth) -> list[Leak]:
                     c = unknown[0]
                     got = total - sum(known[x] for x in line if x != c)
                     known[c] = got
-                    if total == 0:
+                    if total == 0 or not any(x in cells for x in line if x != c):
+                        # the shown margin already says the line holds nobody, or the cell is the only one the line
+                        # lists (the others hold nobody): it is the margin itself, published; it tells nothing more
                         changed = True
-                        continue  # the shown margin already says the line holds nobody: the cell tells nothing more
+                        continue
                     step += 1
                     changed = True
                     true = int(u.loc[(u["wave"] == w) & (u["team"] == c[0]) & u["demo"].isin(c[1] if isinstance(c[1], frozenset) else {c[1]}),

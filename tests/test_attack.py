@@ -387,7 +387,9 @@ def test_companies_the_explorer_found_leaking_leak_nothing(name, tmp_path):
     one-person cell pinned to 0 (the crossed table protected counts, not amounts). team-nested-in-a-gender-k5: all of
     Delivery's answers to a question came from men, and the men had 2 answers more: men minus Delivery gave those
     two. wave-index-pools-a-hidden-dimension-k5: the company's index and favourable share of a wave pooled a
-    dimension hidden for 4 answers (the company-level rule "index hidden where a dimension is" never matched)."""
+    dimension hidden for 4 answers (the company-level rule "index hidden where a dimension is" never matched).
+    item-hidden-beside-its-dimension-k3: an item with 2 answers hidden beside its dimension's other item, shown: the
+    dimension's pooled answers and favourable share minus the shown item gave it."""
     company = tmp_path / "company"
     shutil.copytree(EXPLORED / name, company)
     leaks = [x for x in attacker.audit(run(company, tmp_path / "out", "01,05"), company) if x.kind != "uniform"]
