@@ -196,6 +196,38 @@ def _amount_values(table: pd.DataFrame, amounts) -> list:
             for a in amounts]
 
 
+def _crossed_pinned(lines: list, n: np.ndarray, amounts: list, hide: np.ndarray, rounds: int = 20):
+    """A hidden cell of a crossed table whose range, on some amount, falls short of its interval once the ranges
+    that every line's hidden total allows are narrowed against each other (interval propagation, as far as it
+    goes in ``rounds``); None when every hidden cell keeps its doubt. Cells of a line that holds the amount alike
+    (nobody, or everybody, in the whole line) are pinned by the published margin itself and are not counted."""
+    for value, cap, floor, a in amounts:
+        lo = np.where(hide, floor, value).astype(float)
+        hi = np.where(hide, cap, value).astype(float)
+        exempt = np.zeros(len(n), dtype=bool)
+        for line in lines:
+            if value[line].sum() <= 0 or value[line].sum() >= cap[line].sum():
+                exempt[line] = True
+        for _ in range(rounds):
+            moved = False
+            for line in lines:
+                h = line[hide[line]]
+                if len(h) == 0:
+                    continue
+                pool = value[h].sum()
+                for i in h:
+                    rest = h[h != i]
+                    new_lo, new_hi = max(lo[i], pool - hi[rest].sum()), min(hi[i], pool - lo[rest].sum())
+                    if new_lo > lo[i] + 1e-9 or new_hi < hi[i] - 1e-9:
+                        lo[i], hi[i], moved = new_lo, new_hi, True
+            if not moved:
+                break
+        short = hide & (n > 0) & ~exempt & (hi - lo < a.width + a.per_person * n - 1e-9)
+        if short.any():
+            return int(np.flatnonzero(short)[0])
+    return None
+
+
 def _pinned(n: np.ndarray, value: np.ndarray, cap: np.ndarray, floor: np.ndarray, hide: np.ndarray, a: Amount) -> bool:
     """Does some hidden row's range, from the hidden rows' total and the rows' caps and floors, fall short of its interval?"""
     if value.sum() <= 0 or value.sum() >= cap.sum():
@@ -325,11 +357,17 @@ def suppress_crossed(table: pd.DataFrame, *, count: str, rows: str, cols: str, m
                     candidates = line[~hide[line] & (m[line] > 0)]
                     if len(candidates):
                         hide[candidates[np.argmin(m[candidates])]] = True
-                if values and hide[line].any():
-                    cells = pos[line]
-                    hide[line] = _protect_amounts(m[line], [(v[cells], c[cells], f[cells], a) for v, c, f, a in values],
-                                                  hide[line], min_size)
                 changed |= hide[line].sum() != before
+            if values and not changed:
+                # amounts: each hidden cell's range from both its lines at once (what one line leaves open, the
+                # other may close); the smallest visible cell of a pinned cell's lines is hidden, and round again
+                cell = _crossed_pinned(lines, m, [(v[pos], c[pos], f[pos], a) for v, c, f, a in values], hide)
+                if cell is not None:
+                    near = np.concatenate([ln for ln in lines if cell in ln])
+                    candidates = near[~hide[near] & (m[near] > 0)]
+                    if len(candidates):
+                        hide[candidates[np.argmin(m[candidates])]] = True
+                        changed = True
         mask[pos] = hide
     hidden = pd.Series(mask, index=out.index)
     return _blank(out, hidden, {rows, cols, *(within or [])})

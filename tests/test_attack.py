@@ -389,7 +389,9 @@ def test_companies_the_explorer_found_leaking_leak_nothing(name, tmp_path):
     two. wave-index-pools-a-hidden-dimension-k5: the company's index and favourable share of a wave pooled a
     dimension hidden for 4 answers (the company-level rule "index hidden where a dimension is" never matched).
     item-hidden-beside-its-dimension-k3: an item with 2 answers hidden beside its dimension's other item, shown: the
-    dimension's pooled answers and favourable share minus the shown item gave it."""
+    dimension's pooled answers and favourable share minus the shown item gave it. two-way-promoters-k3: each line of
+    the team x gender table left its hidden cells a range of promoters, but two teams with no promoter fixed their
+    cells at 0 and the gender line then pinned Shop's cells to 1 (ranges are now narrowed across both lines)."""
     company = tmp_path / "company"
     shutil.copytree(EXPLORED / name, company)
     leaks = [x for x in attacker.audit(run(company, tmp_path / "out", "01,05"), company) if x.kind != "uniform"]
