@@ -124,9 +124,7 @@ def item_results(company: Company, *, wave=None, top_points: int = FAVORABLE_TOP
         rows.append({"item_id": it.item_id, "text": it.text, "dimension": it.dimension, "reverse_coded": bool(it.reverse_coded),
                      "n": len(x), "mean": x.mean(), "favourable_pct": fav.mean() * 100, "_fav": fav.sum()})
     table = pd.DataFrame(rows)
-    # The items of a dimension pool into its favourable share and answer count in every results table: an item
-    # hidden alone beside its shown siblings would be the dimension's figure minus theirs. So within a dimension a
-    # hidden item is complemented (and the pool keeps doubt about its favourable answers), as any other breakdown.
+    # a dimension's figures pool its items: within a dimension a hidden item is complemented, favourable answers kept in doubt
     shown = privacy.suppress(table, count="n", by=["item_id"], within=["dimension"], min_size=company.settings.min_group_size,
                              amounts=(privacy.Amount("_fav", cap="n"),))
     shown[["text", "reverse_coded"]] = table[["text", "reverse_coded"]]
@@ -322,8 +320,7 @@ def dimension_trends(company: Company) -> pd.DataFrame:
     series["enps"] = lambda d: pd.Series(e(d["enps"].dropna().astype(float).to_numpy()))
     rows = []
     k = company.settings.min_group_size
-    # a measure the company's own results hide in either wave is not compared (the index, which pools every
-    # dimension, is hidden in a wave where one of its dimensions is: its mean would give that dimension away)
+    # a measure the company's results hide in either wave is not compared (the index pools a hidden dimension)
     res = survey_results(company)
     hidden = set(res.loc[res["hidden"] & res["wave"].isin(waves[-2:]), "measure"])
     for name, get in series.items():

@@ -298,7 +298,7 @@ def _nested_differences(r: pd.DataFrame, parts: pd.DataFrame, dims: list[str], l
         if len(home) != 1:
             continue
         more = theirs.get((wave, next(iter(home)), measure), 0) - own[(wave, g, measure)]
-        if 0 < more < k_min:
+        if more > 0 and privacy.too_few(more, k_min):
             found.add((wave, g, measure))
     return found
 
@@ -323,7 +323,10 @@ def results_table(results: pd.DataFrame, by: str | list[str], *, wave=None) -> p
     hidden = r.groupby(keys, sort=False)["hidden"].any()
     out = wide.assign(n=n, hidden=hidden).reset_index()
     out.columns.name = None
-    return out[[*keys, "n", *measures, "hidden"]]
+    out = out[[*keys, "n", *measures, "hidden"]]
+    # one row per group: a group with any figure hidden shows none (the long table keeps each measure's own rule)
+    out.loc[out["hidden"].to_numpy(dtype=bool), ["n", *measures]] = np.nan
+    return out
 
 
 @dataclass(frozen=True)
