@@ -127,8 +127,13 @@ def _title(nb, name: str) -> str:
     return name
 
 
+def _layer(output) -> dict:
+    """What `smbkit.show` marked on an output (``{"layer": "summary"}``, ``"only"`` too for the summary alone)."""
+    return output.get("metadata", {}).get("smbkit", {})
+
+
 def _is_key(output) -> bool:
-    return output.get("metadata", {}).get("smbkit", {}).get("layer") == "summary"
+    return _layer(output).get("layer") == "summary"
 
 
 def _layers(nb):
@@ -147,7 +152,7 @@ def _layers(nb):
     details.cells = [c for k, c in enumerate(nb.cells) if k != first]
     for cell in details.cells:  # what is said in the summary only (the files to fill in) is not said twice
         if cell.cell_type == "code":
-            cell["outputs"] = [o for o in cell.get("outputs", []) if not o.get("metadata", {}).get("smbkit", {}).get("only")]
+            cell["outputs"] = [o for o in cell.get("outputs", []) if not _layer(o).get("only")]
     outputs = [o for c in details.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     charts = sum(1 for o in outputs if "image/png" in o.get("data", {}))
     tables = sum(1 for o in outputs if _TABLE_MARK in "".join(o.get("data", {}).get("text/html", "")))
